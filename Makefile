@@ -1,0 +1,53 @@
+# The two commands a new user types: `make run` and `make test` (see README).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+PIP_INSTALL := $(PIP) install --build-constraint requirements-build.txt
+# What the application needs from the system (PDF fonts come with certificates).
+SYSTEM_PACKAGES ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-postgres test-e2e lint format messages clean
+
+run: $(VENV)/.runtime
+	@bin/install-system-packages $(SYSTEM_PACKAGES)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/"
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(VENV)/.runtime
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=bench
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	# pip 25.3 is the first with --build-constraint (see requirements-build.txt).
+	$(PIP) install "pip>=25.3"
+	@touch $@
+
+$(VENV)/.runtime: $(VENV)/.created requirements.txt requirements-build.txt
+	$(PIP_INSTALL) -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.txt
+	@touch $@
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 staticfiles

@@ -1,0 +1,85 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from talent.models import Organization, Practitioner, SubDistrict, User
+
+
+class UserCreationForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "display_name", "is_staff", "is_active", "date_joined"]
+    list_filter = ["groups", "is_staff", "is_superuser", "is_active"]
+    search_fields = ["email", "display_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["display_name"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+@admin.register(SubDistrict)
+class SubDistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "district", "code"]
+    list_filter = ["district"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(Practitioner)
+class PractitionerAdmin(admin.ModelAdmin):
+    list_display = ["name", "resident_id", "mobile", "organization", "kind", "qualification_level", "sub_district"]
+    list_filter = ["kind", "qualification_level", "status", "specialties", "sub_district", "organization__kind"]
+    list_select_related = ["organization", "sub_district"]
+    search_fields = ["name", "resident_id", "mobile", "organization__name"]
+    autocomplete_fields = ["organization", "user"]
+    filter_horizontal = ["specialties"]
+    readonly_fields = ["birth_date", "sex", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "resident_id", ("birth_date", "sex"), "mobile", "email", "status", "user"]}),
+        (_("Work"), {"fields": ["organization", "job_title", "kind", "sub_district", "specialties"]}),
+        (_("Education"), {"fields": ["education", "school", "major", "political_status"]}),
+        (
+            _("Qualification"),
+            {
+                "fields": [
+                    "qualification_level",
+                    "qualification_certificate_number",
+                    "qualification_year",
+                    "registration_date",
+                ]
+            },
+        ),
+        (None, {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("birth date"))
+    def birth_date(self, practitioner):
+        return practitioner.birth_date
+
+    @admin.display(description=_("sex"))
+    def sex(self, practitioner):
+        return practitioner.sex

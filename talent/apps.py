@@ -1,0 +1,22 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles(sender, **kwargs):
+    # post_migrate is sent once per app; by the last one every app's
+    # permissions exist.
+    if sender is list(apps.get_app_configs())[-1]:
+        from talent.roles import sync_roles
+
+        sync_roles()
+
+
+class TalentConfig(AppConfig):
+    name = "talent"
+    verbose_name = _("Talent registry")
+
+    def ready(self):
+        # After every migrate (and every test-database flush) grant the roles
+        # the permissions of models that did not exist when the groups were made.
+        post_migrate.connect(_sync_roles, dispatch_uid="talent.sync_roles")

@@ -1,0 +1,311 @@
+import datetime
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from talent import resident_id, scopes
+from talent.fields import MobileField, ResidentIDField
+from talent.roles import Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """An account. People sign in with their email address."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name()
+
+    def get_full_name(self):
+        return self.display_name or self.email
+
+    def get_short_name(self):
+        return self.get_full_name()
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or Role.ADMINISTRATOR in self.role_names
+
+    @property
+    def is_coordinator(self) -> bool:
+        return Role.COORDINATOR in self.role_names
+
+    @property
+    def is_trainee(self) -> bool:
+        return Role.TRAINEE in self.role_names
+
+
+class SubDistrict(models.Model):
+    """A sub-district (街道) of the city; six of them are practice bases."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    district = models.CharField(_("district"), max_length=50)
+
+    class Meta:
+        ordering = ["district", "name"]
+        verbose_name = _("sub-district")
+        verbose_name_plural = _("sub-districts")
+
+    def __str__(self):
+        return self.name
+
+
+class Organization(models.Model):
+    """An employer or school that practitioners belong to."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government department")
+        COMMUNITY = "community", _("Sub-district or community")
+        AGENCY = "agency", _("Social-work agency")
+        SOCIAL_ORGANIZATION = "social_organization", _("Social organization")
+        SCHOOL = "school", _("School")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("organization name"), max_length=200, unique=True)
+    kind = models.CharField(_("organization kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return self.name
+
+
+class Specialty(models.Model):
+    """A field of practice. The rows are fixed (created by a migration); the
+    labels come from `Code` so that they follow the user's language."""
+
+    class Code(models.TextChoices):
+        COMMUNITY = "community", _("Community")
+        ELDERLY = "elderly", _("Elderly")
+        YOUTH = "youth", _("Youth")
+        FAMILY = "family", _("Family")
+        DISPUTES = "disputes", _("Disputes and mediation")
+        DISABILITY = "disability", _("Disability")
+        HEALTH = "health", _("Health")
+        OTHER = "other", _("Other")
+
+    code = models.CharField(_("code"), max_length=20, primary_key=True, choices=Code.choices)
+
+    class Meta:
+        verbose_name = _("specialty")
+        verbose_name_plural = _("specialties")
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+class PractitionerQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PractitionerQuerySet":
+        """What `user` may see: everything for administrators, the people tied to
+        their bases for coordinators, their own record for everyone else."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_administrator:
+            return self
+        own = Q(user=user)
+        if user.is_coordinator:
+            scoped = Practitioner.objects.filter(scopes.coordinator_filter(user)).values("pk")
+            return self.filter(own | Q(pk__in=scoped))
+        return self.filter(own)
+
+    def search(self, text: str, *, full_id: bool = False) -> "PractitionerQuerySet":
+        """Name, mobile, organization, or the last digits of the resident ID.
+        Without `full_id` (the ID is masked for this user) only the last four
+        characters, which are shown anyway, can be searched."""
+        text = text.strip()
+        if not text:
+            return self
+        condition = Q(name__icontains=text) | Q(mobile__contains=text) | Q(organization__name__icontains=text)
+        id_text = resident_id.normalize(text)
+        if re.fullmatch(r"[\dX]+", id_text) and (full_id or len(id_text) <= 4):
+            condition |= Q(resident_id__endswith=id_text)
+        return self.filter(condition)
+
+
+class Practitioner(models.Model):
+    """A person in the talent registry: a social worker, community worker,
+    student or volunteer."""
+
+    class Kind(models.TextChoices):
+        SOCIAL_WORKER = "social_worker", _("Certified social worker")
+        COMMUNITY_WORKER = "community_worker", _("Community worker")
+        STUDENT = "student", _("Student")
+        VOLUNTEER = "volunteer", _("Volunteer")
+
+    class Education(models.TextChoices):
+        SECONDARY = "secondary", _("Secondary school or below")
+        JUNIOR_COLLEGE = "junior_college", _("Junior college")
+        BACHELOR = "bachelor", _("Bachelor's degree")
+        MASTER = "master", _("Master's degree")
+        DOCTORATE = "doctorate", _("Doctorate")
+
+    class PoliticalStatus(models.TextChoices):
+        CPC_MEMBER = "cpc_member", _("CPC member")
+        CPC_PROBATIONARY = "cpc_probationary", _("CPC probationary member")
+        LEAGUE_MEMBER = "league_member", _("Communist Youth League member")
+        DEMOCRATIC_PARTY = "democratic_party", _("Member of a democratic party")
+        MASSES = "masses", _("No party affiliation")
+
+    class QualificationLevel(models.TextChoices):
+        NONE = "none", _("None")
+        ASSISTANT = "assistant", _("Assistant social worker")
+        INTERMEDIATE = "intermediate", _("Social worker")
+        SENIOR = "senior", _("Senior social worker")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left")
+
+    name = models.CharField(_("name"), max_length=50)
+    resident_id = ResidentIDField(_("resident ID"), unique=True)
+    mobile = MobileField(_("mobile phone"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practitioners",
+    )
+    job_title = models.CharField(_("position"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SOCIAL_WORKER)
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+    school = models.CharField(_("school"), max_length=100, blank=True)
+    major = models.CharField(_("major"), max_length=100, blank=True)
+    political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, blank=True
+    )
+    qualification_level = models.CharField(
+        _("qualification level"),
+        max_length=20,
+        choices=QualificationLevel.choices,
+        default=QualificationLevel.NONE,
+    )
+    qualification_certificate_number = models.CharField(
+        _("qualification certificate number"), max_length=50, blank=True
+    )
+    qualification_year = models.PositiveSmallIntegerField(_("qualification year"), null=True, blank=True)
+    registration_date = models.DateField(
+        _("registration date"),
+        null=True,
+        blank=True,
+        help_text=_("Start of the current three-year registration cycle."),
+    )
+    specialties = models.ManyToManyField(Specialty, verbose_name=_("specialties"), blank=True)
+    sub_district = models.ForeignKey(
+        SubDistrict,
+        verbose_name=_("sub-district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practitioners",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practitioner",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PractitionerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("practitioner")
+        verbose_name_plural = _("practitioners")
+        permissions = [("view_full_resident_id", _("Can see resident IDs unmasked"))]
+        constraints = [
+            # The full check (digits, date, check character) runs on every entry
+            # path; the database guarantees at least the length.
+            models.CheckConstraint(
+                condition=Exact(Length("resident_id"), 18),
+                name="practitioner_resident_id_length",
+                violation_error_code="resident_id_length",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("talent:practitioner-detail", args=[self.pk])
+
+    @property
+    def birth_date(self) -> datetime.date | None:
+        if not resident_id.is_well_formed(self.resident_id):
+            return None
+        return resident_id.birth_date(self.resident_id)
+
+    @property
+    def sex(self) -> str:
+        if not resident_id.is_well_formed(self.resident_id):
+            return ""
+        return _("Male") if resident_id.is_male(self.resident_id) else _("Female")
+
+    @property
+    def masked_resident_id(self) -> str:
+        return resident_id.mask(self.resident_id)
+
+    def resident_id_for(self, user) -> str:
+        if user.has_perm("talent.view_full_resident_id"):
+            return self.resident_id
+        return self.masked_resident_id

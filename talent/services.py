@@ -1,0 +1,68 @@
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from talent import resident_id as resident_ids
+from talent.models import Practitioner, User
+from talent.roles import Role
+
+
+class RegistrationRefused(Exception):
+    def __init__(self, message, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def check_can_register(*, name: str, resident_id: str) -> Practitioner | None:
+    """The registry record a new account with this name and ID would take over,
+    or None when it will get a new one. Raises RegistrationRefused when the ID
+    belongs to someone else."""
+    existing = Practitioner.objects.filter(resident_id=resident_ids.normalize(resident_id)).first()
+    if existing is None:
+        return None
+    if existing.user_id is not None:
+        raise RegistrationRefused(
+            _("An account already exists for this resident ID. Sign in, or reset your password if you forgot it."),
+            code="already_registered",
+        )
+    if existing.name != name.strip():
+        raise RegistrationRefused(
+            _(
+                "This resident ID is in the registry under a different name. "
+                "Check both, or ask an administrator to correct the record."
+            ),
+            code="name_mismatch",
+        )
+    return existing
+
+
+@transaction.atomic
+def register_trainee(
+    *,
+    user: User,
+    name: str,
+    resident_id: str,
+    mobile: str = "",
+    kind: str = Practitioner.Kind.STUDENT,
+) -> Practitioner:
+    """Make a new account a trainee and give it its registry record: the
+    imported record with the same resident ID and name when there is one,
+    a new record otherwise."""
+    name = name.strip()
+    resident_id = resident_ids.normalize(resident_id)
+    # Lock the matching record so two sign-ups cannot both take it over.
+    Practitioner.objects.select_for_update().filter(resident_id=resident_id).first()
+    practitioner = check_can_register(name=name, resident_id=resident_id)
+    if practitioner is None:
+        practitioner = Practitioner(name=name, resident_id=resident_id, kind=kind)
+    practitioner.user = user
+    practitioner.mobile = practitioner.mobile or mobile
+    practitioner.email = practitioner.email or user.email
+    practitioner.full_clean()
+    practitioner.save()
+
+    user.display_name = name
+    user.save(update_fields=["display_name"])
+    user.groups.add(Group.objects.get(name=Role.TRAINEE))
+    return practitioner

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from talent import views
+
+app_name = "talent"
+urlpatterns = [
+    path("", views.practitioner_list, name="practitioner-list"),
+    path("me/", views.my_profile, name="my-profile"),
+    path("<int:pk>/", views.practitioner_detail, name="practitioner-detail"),
+]

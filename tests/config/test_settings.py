@@ -1,0 +1,58 @@
+"""The settings module read in a clean interpreter with a given environment."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_settings(**env):
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    script = (
+        "import json, config.settings as s; "
+        "print(json.dumps({k: getattr(s, k, None) for k in "
+        "['DEBUG', 'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
+        "'SECURE_HSTS_SECONDS', 'LANGUAGE_CODE', 'TIME_ZONE', 'ALLOWED_HOSTS']} | "
+        "{'DB': s.DATABASES['default']['ENGINE'], 'DB_NAME': str(s.DATABASES['default']['NAME'])}))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=clean_env | env, capture_output=True, text=True, check=False
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = load_settings()
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_defaults_are_secure():
+    result = load_settings(DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="sw.example.cn")
+    values = json.loads(result.stdout)
+    assert values["DEBUG"] is False
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
+    assert values["ALLOWED_HOSTS"] == ["sw.example.cn"]
+    assert (values["LANGUAGE_CODE"], values["TIME_ZONE"]) == ("zh-hans", "Asia/Shanghai")
+
+
+def test_debug_runs_with_the_development_key_and_sqlite_under_var():
+    values = json.loads(load_settings(DJANGO_DEBUG="1").stdout)
+    assert values["DEBUG"] is True
+    assert values["DB"] == "django.db.backends.sqlite3"
+    assert values["DB_NAME"].endswith("var/db.sqlite3")
+
+
+def test_database_url_selects_postgresql():
+    values = json.loads(load_settings(DJANGO_DEBUG="1", DATABASE_URL="postgres://u@db.internal:5432/sw").stdout)
+    assert values["DB"] == "django.db.backends.postgresql"
+
+
+def test_a_bad_boolean_fails_loudly():
+    result = load_settings(DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be a boolean" in result.stderr

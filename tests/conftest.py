@@ -1,0 +1,79 @@
+"""The fixed cast of every test: two trainees, a coordinator of base A, one of
+base B, and an administrator. Base A is a practice base (a sub-district) plus a
+training base; base B the same."""
+
+import pytest
+
+from talent.roles import Role
+from tests.factories import (
+    TEST_PASSWORD,
+    PracticeBaseFactory,
+    PractitionerFactory,
+    TrainingBaseFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Tests sign in many times from one address; allauth's limits would refuse them.
+    settings.ACCOUNT_RATE_LIMITS = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def base_a(db):
+    return PracticeBaseFactory(sub_district__name="东风街道")
+
+
+@pytest.fixture
+def base_b(db):
+    return PracticeBaseFactory(sub_district__name="会战街道")
+
+
+@pytest.fixture
+def training_base_a(db):
+    return TrainingBaseFactory(name="黑龙江八一农垦大学")
+
+
+@pytest.fixture
+def trainee(db, base_a):
+    user = UserFactory(email="trainee@example.com", role=Role.TRAINEE)
+    PractitionerFactory(user=user, name="李学员", sub_district=base_a.sub_district)
+    return user
+
+
+@pytest.fixture
+def other_trainee(db, base_b):
+    user = UserFactory(email="other@example.com", role=Role.TRAINEE)
+    PractitionerFactory(user=user, name="王学员", sub_district=base_b.sub_district)
+    return user
+
+
+@pytest.fixture
+def coordinator_a(db, base_a, training_base_a):
+    user = UserFactory(email="coord-a@example.com", role=Role.COORDINATOR)
+    base_a.coordinators.add(user)
+    training_base_a.coordinators.add(user)
+    return user
+
+
+@pytest.fixture
+def coordinator_b(db, base_b):
+    user = UserFactory(email="coord-b@example.com", role=Role.COORDINATOR)
+    base_b.coordinators.add(user)
+    return user
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(email="admin@example.com", role=Role.ADMINISTRATOR, is_staff=True)

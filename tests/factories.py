@@ -1,0 +1,85 @@
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+
+from placements.models import PracticeBase
+from talent import resident_id
+from talent.models import Organization, Practitioner, SubDistrict, User
+from training.models import TrainingBase
+
+TEST_PASSWORD = "correct-horse-battery"
+
+
+def valid_resident_id(n: int, *, area: str = "230602", born: datetime.date = datetime.date(1990, 1, 1)) -> str:
+    first_17 = f"{area}{born:%Y%m%d}{n % 1000:03d}"
+    return first_17 + resident_id.check_character(first_17)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    display_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if extracted:
+            user.groups.add(Group.objects.get(name=extracted))
+        if create:
+            user.save()
+
+
+class SubDistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubDistrict
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"sd-{n}")
+    name = factory.Sequence(lambda n: f"第{n}街道")
+    district = "萨尔图区"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"大庆市第{n}社会工作服务中心")
+    kind = Organization.Kind.AGENCY
+
+
+class PractitionerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Practitioner
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"张{n}")
+    # Spread across birth dates so that sequences past 1000 stay unique.
+    resident_id = factory.Sequence(
+        lambda n: valid_resident_id(n, born=datetime.date(1980, 1, 1) + datetime.timedelta(days=n // 1000))
+    )
+    mobile = factory.Sequence(lambda n: f"139{n:08d}")
+    kind = Practitioner.Kind.SOCIAL_WORKER
+
+    @factory.post_generation
+    def specialties(practitioner, create, extracted, **kwargs):
+        if create and extracted:
+            practitioner.specialties.set(extracted)
+
+
+class TrainingBaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingBase
+
+    name = factory.Sequence(lambda n: f"培训基地{n}")
+    kind = TrainingBase.Kind.UNIVERSITY
+
+
+class PracticeBaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PracticeBase
+
+    sub_district = factory.SubFactory(SubDistrictFactory)
