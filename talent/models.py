@@ -86,7 +86,7 @@ class SubDistrict(models.Model):
     """A sub-district (街道) of the city; six of them are practice bases."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(_("sub-district name"), max_length=50, unique=True)
     district = models.CharField(_("district"), max_length=50)
 
     class Meta:
@@ -309,3 +309,52 @@ class Practitioner(models.Model):
         if user.has_perm("talent.view_full_resident_id"):
             return self.resident_id
         return self.masked_resident_id
+
+
+class LearningRecord(models.Model):
+    """Hours of continuing education (继续教育学时) in a practitioner's ledger.
+    Completed courses are credited by the training app; other hours are
+    recorded by administrators with their evidence."""
+
+    class Source(models.TextChoices):
+        COURSE = "course", _("Course completed here")
+        EXTERNAL = "external", _("External training")
+
+    practitioner = models.ForeignKey(
+        Practitioner, verbose_name=_("practitioner"), on_delete=models.CASCADE, related_name="learning_records"
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    title = models.CharField(_("title"), max_length=200)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.EXTERNAL)
+    note = models.TextField(_("note"), blank=True)
+    evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/", blank=True)
+    # Set when another app credits the hours (e.g. "training.enrollment:42"),
+    # so that crediting the same completion twice is impossible.
+    source_key = models.CharField(_("source key"), max_length=100, unique=True, null=True, blank=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("continuing-education record")
+        verbose_name_plural = _("continuing-education records")
+        indexes = [models.Index(fields=["practitioner", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0),
+                name="learning_record_hours_positive",
+                violation_error_message=_("Hours must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(source="course") | ~Q(note=""),
+                name="learning_record_external_has_note",
+                violation_error_message=_("External hours need a note saying what the training was."),
+                violation_error_code="note_required",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.practitioner} · {self.title} ({self.hours})"

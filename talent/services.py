@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from talent import resident_id as resident_ids
-from talent.models import Practitioner, User
+from talent.models import LearningRecord, Practitioner, User
 from talent.roles import Role
 
 
@@ -66,3 +66,38 @@ def register_trainee(
     user.save(update_fields=["display_name"])
     user.groups.add(Group.objects.get(name=Role.TRAINEE))
     return practitioner
+
+
+def credit_hours(
+    *,
+    practitioner: Practitioner,
+    hours,
+    date,
+    title: str,
+    source: str = LearningRecord.Source.EXTERNAL,
+    source_key: str | None = None,
+    note: str = "",
+    evidence=None,
+    recorded_by: User | None = None,
+) -> LearningRecord:
+    """Add hours to a practitioner's continuing-education ledger. With a
+    `source_key` the call is idempotent: the same completion is credited once."""
+    if source_key is not None:
+        existing = LearningRecord.objects.filter(source_key=source_key).first()
+        if existing is not None:
+            return existing
+    record = LearningRecord(
+        practitioner=practitioner,
+        hours=hours,
+        date=date,
+        title=title,
+        source=source,
+        source_key=source_key,
+        note=note,
+        recorded_by=recorded_by,
+    )
+    if evidence is not None:
+        record.evidence = evidence
+    record.full_clean()
+    record.save()
+    return record

@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def practitioners_enrolled_at_coordinated_bases(user) -> Q:
+    return Q(enrollments__session__course__base__coordinators=user)
 
 
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training")
+
+    def ready(self):
+        from talent import scopes
+
+        scopes.add_coordinator_rule(practitioners_enrolled_at_coordinated_bases)

@@ -13,8 +13,8 @@ def test_new_trainee_signs_up_and_changes_their_phone(page):
     page.get_by_label("身份证号").fill(valid_resident_id(88))
     page.get_by_label("手机号码").fill("13711112222")
     page.get_by_label("电子邮件").fill("zhou@example.com")
-    page.get_by_label("密码", exact=True).fill("a-long-passphrase-2026")
-    page.get_by_label("密码（重复）").fill("a-long-passphrase-2026")
+    page.locator("#id_password1").fill("a-long-passphrase-2026")
+    page.locator("#id_password2").fill("a-long-passphrase-2026")
     page.get_by_role("button", name="注册").click()
 
     # Lands on the trainee dashboard.

@@ -60,7 +60,7 @@ def test_coordinator_without_bases_sees_nobody(client, coordinator_a, trainee, o
     client.force_login(coordinator_a)
     response = client.get("/talent/")
     assert list(response.context["page"]) == []
-    assert "No practitioners match" in response.content.decode()
+    assert "没有符合筛选条件" in response.content.decode()
 
 
 def test_administrator_sees_everyone(client, administrator, trainee, other_trainee, outsider):

@@ -42,4 +42,4 @@ def test_account_without_a_record_gets_a_clear_page(client, db):
     client.force_login(UserFactory())
     response = client.get("/talent/me/")
     assert response.status_code == 404
-    assert "not linked to a registry record" in response.content.decode()
+    assert "未关联人才库记录" in response.content.decode()

@@ -53,7 +53,7 @@ def test_lowercase_x_and_spaces_are_normalised_then_accepted():
 def test_birth_date_and_sex_are_read_from_the_id():
     practitioner = Practitioner(resident_id=VALID_WITH_X)
     assert practitioner.birth_date == datetime.date(1949, 12, 31)
-    assert str(practitioner.sex) == "Female"  # sequence 002: even
+    assert str(practitioner.sex) == "女"  # sequence 002: even
     assert resident_id.is_male(valid_resident_id(1))
 
 

@@ -1,0 +1,302 @@
+"""Enrolment, waitlist, results and completion of course sessions.
+
+Every change that touches a session's seats locks the session row first
+(`select_for_update`) and re-reads the counts under the lock, so capacity holds
+whatever happens concurrently. Locks are taken in one order: session, then the
+enrolments inside it.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from talent import services as talent_services
+from talent.models import LearningRecord, Practitioner, User
+from training.models import QUALIFICATION_ORDER, Course, CourseSession, Enrollment
+
+ATTENDANCE_TO_COMPLETE = Decimal("0.8")
+
+
+class EnrollmentRefused(Exception):
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _lock_session(session: CourseSession) -> CourseSession:
+    return CourseSession.objects.select_for_update().select_related("course").get(pk=session.pk)
+
+
+def check_can_enroll(trainee: Practitioner, session: CourseSession, *, now=None) -> None:
+    """Raise EnrollmentRefused with the reason `trainee` cannot enrol in `session`."""
+    now = now or timezone.now()
+    if session.status != CourseSession.Status.OPEN:
+        raise EnrollmentRefused(_("This session is not open for enrolment."), code="not_open")
+    if now < session.enrollment_opens:
+        raise EnrollmentRefused(
+            _("Enrolment opens on %(date)s.") % {"date": date_format(timezone.localtime(session.enrollment_opens))},
+            code="not_yet_open",
+        )
+    if now > session.enrollment_closes:
+        raise EnrollmentRefused(
+            _("Enrolment closed on %(date)s.") % {"date": date_format(timezone.localtime(session.enrollment_closes))},
+            code="closed",
+        )
+    course = session.course
+    if QUALIFICATION_ORDER.index(trainee.qualification_level) < QUALIFICATION_ORDER.index(
+        course.minimum_qualification_level
+    ):
+        raise EnrollmentRefused(
+            _("This course is for practitioners qualified as %(level)s or above.")
+            % {"level": course.get_minimum_qualification_level_display()},
+            code="qualification",
+        )
+    missing = course.prerequisites.exclude(
+        sessions__enrollments__trainee=trainee, sessions__enrollments__status=Enrollment.Status.COMPLETED
+    )
+    if missing:
+        raise EnrollmentRefused(
+            _("Complete these courses first: %(courses)s.") % {"courses": "、".join(c.title for c in missing)},
+            code="prerequisites",
+        )
+    live = Enrollment.objects.live().filter(trainee=trainee).select_related("session__course")
+    if live.filter(session=session).exists():
+        raise EnrollmentRefused(_("You are already enrolled or on the waitlist."), code="already_enrolled")
+    clash = (
+        live.filter(session__start_date__lte=session.end_date, session__end_date__gte=session.start_date)
+        .exclude(session__status__in=[CourseSession.Status.CANCELLED, CourseSession.Status.FINISHED])
+        .first()
+    )
+    if clash:
+        raise EnrollmentRefused(
+            _("Its dates overlap with %(session)s, which you are already in.") % {"session": clash.session},
+            code="date_clash",
+        )
+
+
+@transaction.atomic
+def enroll(*, trainee: Practitioner, session: CourseSession) -> Enrollment:
+    """Enrol `trainee`, or put them on the waitlist when the session is full."""
+    session = _lock_session(session)
+    # The trainee is locked after the session (the fixed order), so that two
+    # enrolments of one person into overlapping sessions cannot both pass.
+    Practitioner.objects.select_for_update().filter(pk=trainee.pk).first()
+    check_can_enroll(trainee, session)
+    enrolled = session.enrollments.filter(status=Enrollment.Status.ENROLLED).count()
+    enrollment = Enrollment(session=session, trainee=trainee)
+    if enrolled < session.capacity:
+        enrollment.status = Enrollment.Status.ENROLLED
+    else:
+        enrollment.status = Enrollment.Status.WAITLISTED
+        enrollment.waitlist_order = _next_waitlist_order(session)
+    try:
+        with transaction.atomic():
+            enrollment.save()
+    except IntegrityError:
+        raise EnrollmentRefused(_("You are already enrolled or on the waitlist."), code="already_enrolled") from None
+    return enrollment
+
+
+def _next_waitlist_order(session: CourseSession) -> int:
+    highest = session.enrollments.aggregate(highest=Max("waitlist_order"))["highest"]
+    return (highest or 0) + 1
+
+
+def can_manage(user: User, session: CourseSession) -> bool:
+    return CourseSession.objects.visible_to(user).filter(pk=session.pk).exists()
+
+
+@transaction.atomic
+def cancel(*, enrollment: Enrollment, by: User) -> Enrollment:
+    """Cancel an enrolment. Trainees may cancel their own until the session
+    starts; coordinators of the session's base at any time. A freed seat goes
+    to the first person on the waitlist."""
+    session = _lock_session(enrollment.session)
+    enrollment = Enrollment.objects.select_for_update().select_related("trainee").get(pk=enrollment.pk)
+    manager = can_manage(by, session)
+    if not manager and enrollment.trainee.user_id != by.pk:
+        raise EnrollmentRefused(_("You cannot cancel this enrolment."), code="not_allowed")
+    if not enrollment.is_live:
+        raise EnrollmentRefused(_("This enrolment is no longer active."), code="not_live")
+    if not manager and session.has_started():
+        raise EnrollmentRefused(
+            _("The session has started; ask the coordinator of the training base to cancel."), code="started"
+        )
+    freed_seat = enrollment.status == Enrollment.Status.ENROLLED
+    enrollment.status = Enrollment.Status.CANCELLED
+    enrollment.waitlist_order = None
+    enrollment.cancelled_at = timezone.now()
+    enrollment.save(update_fields=["status", "waitlist_order", "cancelled_at", "updated_at"])
+    if freed_seat:
+        _fill_seats(session)
+    return enrollment
+
+
+@transaction.atomic
+def change_capacity(*, session: CourseSession, capacity: int) -> CourseSession:
+    session = _lock_session(session)
+    enrolled = session.enrollments.filter(status=Enrollment.Status.ENROLLED).count()
+    if capacity < enrolled:
+        raise EnrollmentRefused(
+            _("%(enrolled)d people are enrolled; cancel some before lowering the capacity to %(capacity)d.")
+            % {"enrolled": enrolled, "capacity": capacity},
+            code="capacity_below_enrolled",
+        )
+    session.capacity = capacity
+    session.save(update_fields=["capacity"])
+    _fill_seats(session)
+    return session
+
+
+def _fill_seats(session: CourseSession) -> list[Enrollment]:
+    """Promote from the waitlist, in order, while seats are free. The caller holds the session lock."""
+    if session.status not in (CourseSession.Status.OPEN, CourseSession.Status.CLOSED):
+        return []
+    free = session.capacity - session.enrollments.filter(status=Enrollment.Status.ENROLLED).count()
+    if free <= 0:
+        return []
+    promoted = list(session.enrollments.waitlist().select_for_update().select_related("trainee__user")[:free])
+    for enrollment in promoted:
+        enrollment.status = Enrollment.Status.ENROLLED
+        enrollment.waitlist_order = None
+        enrollment.save(update_fields=["status", "waitlist_order", "updated_at"])
+        transaction.on_commit(lambda e=enrollment: _tell_promoted(e, session))
+    return promoted
+
+
+def _tell_promoted(enrollment: Enrollment, session: CourseSession) -> None:
+    trainee = enrollment.trainee
+    address = trainee.email or (trainee.user.email if trainee.user else "")
+    if not address:
+        return
+    send_mail(
+        subject=_("A seat is yours: %(session)s") % {"session": session},
+        message=_(
+            "Dear %(name)s,\n\nA seat has become free in %(session)s and you are now enrolled.\n"
+            "If you can no longer attend, please cancel so the next person can take it: %(url)s\n"
+        )
+        % {"name": trainee.name, "session": session, "url": settings.SITE_BASE_URL + session.get_absolute_url()},
+        from_email=None,
+        recipient_list=[address],
+        fail_silently=True,
+    )
+
+
+@transaction.atomic
+def move_up(*, enrollment: Enrollment) -> None:
+    """Swap a waitlisted person with the one just ahead of them."""
+    session = _lock_session(enrollment.session)
+    waitlist = list(session.enrollments.waitlist().select_for_update())
+    index = next((i for i, e in enumerate(waitlist) if e.pk == enrollment.pk), None)
+    if index is None:
+        raise EnrollmentRefused(_("This person is not on the waitlist."), code="not_waitlisted")
+    if index == 0:
+        return
+    ahead, this = waitlist[index - 1], waitlist[index]
+    ahead.waitlist_order, this.waitlist_order = this.waitlist_order, ahead.waitlist_order
+    if ahead.waitlist_order == this.waitlist_order:  # equal orders: separate them
+        this.waitlist_order -= 1
+    Enrollment.objects.bulk_update([ahead, this], ["waitlist_order"])
+
+
+@dataclass(frozen=True)
+class Result:
+    attended_hours: Decimal | None
+    score: Decimal | None = None
+    note: str = ""
+
+
+@transaction.atomic
+def record_results(*, session: CourseSession, results: dict[int, Result]) -> int:
+    """Record attended hours and scores, keyed by enrolment id. Returns how many rows changed."""
+    session = _lock_session(session)
+    if session.status in (CourseSession.Status.FINISHED, CourseSession.Status.CANCELLED):
+        raise EnrollmentRefused(_("Results of a finished session cannot be changed."), code="finished")
+    course_hours = session.course.hours
+    enrollments = session.enrollments.filter(pk__in=results, status=Enrollment.Status.ENROLLED).select_for_update()
+    changed = []
+    for enrollment in enrollments:
+        result = results[enrollment.pk]
+        if result.attended_hours is not None and not 0 <= result.attended_hours <= course_hours:
+            raise EnrollmentRefused(
+                _("%(name)s: attended hours must be between 0 and %(hours)s.")
+                % {"name": enrollment.trainee.name, "hours": course_hours},
+                code="hours_out_of_range",
+            )
+        if result.score is not None and not 0 <= result.score <= 100:
+            raise EnrollmentRefused(
+                _("%(name)s: the score must be between 0 and 100.") % {"name": enrollment.trainee.name},
+                code="score_out_of_range",
+            )
+        enrollment.attended_hours = result.attended_hours
+        enrollment.score = result.score
+        enrollment.result_note = result.note
+        changed.append(enrollment)
+    Enrollment.objects.bulk_update(changed, ["attended_hours", "score", "result_note"])
+    return len(changed)
+
+
+def passes(enrollment: Enrollment, course: Course) -> bool:
+    attended = enrollment.attended_hours or Decimal(0)
+    if attended < course.hours * ATTENDANCE_TO_COMPLETE:
+        return False
+    return course.pass_mark is None or (enrollment.score is not None and enrollment.score >= course.pass_mark)
+
+
+@dataclass(frozen=True)
+class FinishSummary:
+    completed: int
+    failed: int
+    already_finished: bool = False
+
+
+@transaction.atomic
+def finish_session(*, session: CourseSession) -> FinishSummary:
+    """Close a session: each enrolled person completes (≥80% attendance and,
+    where the course has one, the pass mark) or fails; completions credit the
+    course hours to the continuing-education ledger. Finishing twice changes nothing."""
+    session = _lock_session(session)
+    if session.status == CourseSession.Status.FINISHED:
+        counts = session.enrollments.filter(status__in=[Enrollment.Status.COMPLETED, Enrollment.Status.FAILED])
+        return FinishSummary(
+            completed=counts.filter(status=Enrollment.Status.COMPLETED).count(),
+            failed=counts.filter(status=Enrollment.Status.FAILED).count(),
+            already_finished=True,
+        )
+    if session.status in (CourseSession.Status.DRAFT, CourseSession.Status.CANCELLED):
+        raise EnrollmentRefused(_("Only an open or closed session can be finished."), code="cannot_finish")
+    course = session.course
+    now = timezone.now()
+    completed = failed = 0
+    for enrollment in session.enrollments.filter(status=Enrollment.Status.ENROLLED).select_related("trainee"):
+        enrollment.finished_at = now
+        if passes(enrollment, course):
+            enrollment.status = Enrollment.Status.COMPLETED
+            completed += 1
+            talent_services.credit_hours(
+                practitioner=enrollment.trainee,
+                hours=course.hours,
+                date=session.end_date,
+                title=str(session),
+                source=LearningRecord.Source.COURSE,
+                source_key=f"training.enrollment:{enrollment.pk}",
+            )
+        else:
+            enrollment.status = Enrollment.Status.FAILED
+            failed += 1
+        enrollment.save(update_fields=["status", "finished_at", "updated_at"])
+    # Nobody is waiting for a seat in a finished session any more.
+    session.enrollments.filter(Q(status=Enrollment.Status.WAITLISTED)).update(
+        status=Enrollment.Status.CANCELLED, waitlist_order=None, cancelled_at=now, result_note=_("Session finished")
+    )
+    session.status = CourseSession.Status.FINISHED
+    session.save(update_fields=["status"])
+    return FinishSummary(completed=completed, failed=failed)
