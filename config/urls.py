@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("talent/", include("talent.urls")),
+    path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]

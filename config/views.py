@@ -5,8 +5,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from placements.models import PracticeBase
+from talent import ledger
 from talent.models import Practitioner
-from training.models import TrainingBase
+from training.models import Enrollment, TrainingBase
 
 
 def home(request):
@@ -31,9 +32,13 @@ def home(request):
         context["practitioner_count"] = Practitioner.objects.visible_to(user).count()
     else:
         template = "home/trainee.html"
-        context["practitioner"] = (
-            Practitioner.objects.filter(user=user).select_related("organization", "sub_district").first()
-        )
+        practitioner = Practitioner.objects.filter(user=user).select_related("organization", "sub_district").first()
+        context["practitioner"] = practitioner
+        if practitioner:
+            context["cycle"] = ledger.cycle_status(practitioner)
+            context["live_enrollments"] = (
+                Enrollment.objects.live().filter(trainee=practitioner).select_related("session__course__base")
+            )
     return render(request, template, context)
 
 

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from talent.models import Organization, Practitioner, SubDistrict, User
+from talent.models import LearningRecord, Organization, Practitioner, SubDistrict, User
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -83,3 +83,19 @@ class PractitionerAdmin(admin.ModelAdmin):
     @admin.display(description=_("sex"))
     def sex(self, practitioner):
         return practitioner.sex
+
+
+@admin.register(LearningRecord)
+class LearningRecordAdmin(admin.ModelAdmin):
+    list_display = ["practitioner", "date", "hours", "title", "source", "recorded_by"]
+    list_filter = ["source", "date"]
+    list_select_related = ["practitioner", "recorded_by"]
+    search_fields = ["practitioner__name", "practitioner__resident_id", "title"]
+    autocomplete_fields = ["practitioner"]
+    readonly_fields = ["source", "recorded_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.source = LearningRecord.Source.EXTERNAL
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

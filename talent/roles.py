@@ -26,6 +26,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "talent.view_organization",
         "talent.view_subdistrict",
         "training.view_trainingbase",
+        "training.view_course",
+        "training.view_coursesession",
+        "training.view_enrollment",
         "placements.view_practicebase",
     ],
     Role.ADMINISTRATOR: [

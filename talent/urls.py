@@ -7,4 +7,10 @@ urlpatterns = [
     path("", views.practitioner_list, name="practitioner-list"),
     path("me/", views.my_profile, name="my-profile"),
     path("<int:pk>/", views.practitioner_detail, name="practitioner-detail"),
+    path("continuing-education/", views.continuing_education_report, name="ce-report"),
+    path(
+        "continuing-education.<str:file_format>",
+        views.continuing_education_report,
+        name="ce-report-export",
+    ),
 ]

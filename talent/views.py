@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from talent import exports, ledger
 from talent.forms import ContactForm, RegistryFilterForm
 from talent.models import Practitioner
 
@@ -33,7 +34,8 @@ def practitioner_detail(request, pk):
         .prefetch_related("specialties"),
         pk=pk,
     )
-    return render(request, "talent/practitioner_detail.html", {"practitioner": practitioner})
+    context = {"practitioner": practitioner, "cycle": ledger.cycle_status(practitioner)}
+    return render(request, "talent/practitioner_detail.html", context)
 
 
 @login_required
@@ -46,4 +48,54 @@ def my_profile(request):
         form.save()
         messages.success(request, _("Your contact details were saved."))
         return redirect("talent:my-profile")
-    return render(request, "talent/my_profile.html", {"practitioner": practitioner, "form": form})
+    context = {"practitioner": practitioner, "form": form, "cycle": ledger.cycle_status(practitioner)}
+    return render(request, "talent/my_profile.html", context)
+
+
+@login_required
+@permission_required("talent.view_practitioner", raise_exception=True)
+def continuing_education_report(request, file_format=None):
+    """Who is behind on continuing education, among the people this user may see."""
+    statuses = ledger.report(Practitioner.objects.visible_to(request.user))
+    show = request.GET.get("show", "behind")
+    if show == "behind":
+        statuses = [s for s in statuses if s.state in (ledger.AT_RISK, ledger.SHORT)]
+    statuses.sort(key=lambda s: (s.state != ledger.SHORT, s.reregistration_date, s.practitioner.name))
+    if file_format:
+        return _report_download(request, statuses, file_format)
+    page = Paginator(statuses, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "talent/continuing_education_report.html", {"page": page, "show": show})
+
+
+def _report_download(request, statuses, file_format):
+    full_id = request.user.has_perm("talent.view_full_resident_id")
+    headers = [
+        _("name"),
+        _("resident ID"),
+        _("mobile phone"),
+        _("organization"),
+        _("qualification level"),
+        _("cycle start"),
+        _("re-registration date"),
+        _("required hours"),
+        _("hours earned"),
+        _("expected by now"),
+        _("state"),
+    ]
+    rows = (
+        [
+            s.practitioner.name,
+            s.practitioner.resident_id if full_id else s.practitioner.masked_resident_id,
+            s.practitioner.mobile,
+            str(s.practitioner.organization or ""),
+            s.practitioner.get_qualification_level_display(),
+            s.cycle_start,
+            s.reregistration_date,
+            s.required,
+            s.earned,
+            s.expected_by_now,
+            str(s.state_label),
+        ]
+        for s in statuses
+    )
+    return exports.download(exports.dataset(headers, rows), filename="continuing-education", file_format=file_format)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from training.models import TrainingBase
+from training.models import Course, CourseSession, Enrollment, TrainingBase
 
 
 @admin.register(TrainingBase)
@@ -9,3 +9,39 @@ class TrainingBaseAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
     filter_horizontal = ["coordinators"]
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "base", "topic", "hours", "pass_mark", "minimum_qualification_level"]
+    list_filter = ["base", "topic", "minimum_qualification_level"]
+    list_select_related = ["base"]
+    search_fields = ["code", "title"]
+    filter_horizontal = ["prerequisites"]
+
+
+@admin.register(CourseSession)
+class CourseSessionAdmin(admin.ModelAdmin):
+    list_display = ["course", "start_date", "end_date", "capacity", "status"]
+    list_filter = ["status", "course__base"]
+    list_select_related = ["course"]
+    search_fields = ["course__title", "course__code"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["course"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Capacity changes go through the roster page, which keeps the waitlist in step.
+        return ["capacity"] if obj else []
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["trainee", "session", "status", "attended_hours", "score", "created_at"]
+    list_filter = ["status", "session__course__base"]
+    list_select_related = ["trainee", "session__course"]
+    search_fields = ["trainee__name", "trainee__resident_id", "session__course__title"]
+    # Enrolments change only through the services (capacity, waitlist, ledger).
+    readonly_fields = [f.name for f in Enrollment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

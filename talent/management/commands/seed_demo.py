@@ -8,12 +8,14 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from placements.models import PracticeBase
 from talent import resident_id
 from talent.models import Organization, Practitioner, Specialty, SubDistrict, User
 from talent.roles import Role
-from training.models import TrainingBase
+from training import services as training_services
+from training.models import Course, CourseSession, TrainingBase
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 -- printed for the demo on purpose
 DEMO_LOGINS = [
@@ -67,6 +69,68 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for role, email, _name in DEMO_LOGINS:
             self.stdout.write(f"  {Role(role).label:<14} {email}")
+
+    def seed_training(self, rng, training_bases, users):
+        now = timezone.now()
+        today = timezone.localdate()
+        courses = [
+            Course.objects.create(
+                base=training_bases[base],
+                code=code,
+                title=title,
+                topic=topic,
+                hours=hours,
+                pass_mark=pass_mark,
+                minimum_qualification_level=level,
+                description=f"{title}：面向一线社会工作者和社会工作专业学生的培训课程。",
+            )
+            for base, code, title, topic, hours, pass_mark, level in COURSES
+        ]
+        courses[1].prerequisites.add(courses[0])
+        trainees = list(Practitioner.objects.order_by("pk")[1:61])
+        for index, course in enumerate(courses):
+            # One finished session with results, one open for enrolment.
+            finished = CourseSession.objects.create(
+                course=course,
+                start_date=today - datetime.timedelta(days=60 - index),
+                end_date=today - datetime.timedelta(days=58 - index),
+                capacity=20,
+                enrollment_opens=now - datetime.timedelta(days=90),
+                # Still open at this instant so the demo enrolments go through the service.
+                enrollment_closes=now + datetime.timedelta(minutes=5),
+                location=f"{course.base.short_name}教学楼",
+                instructors="王老师、李老师",
+                schedule="09:00–16:30",
+                status=CourseSession.Status.OPEN,
+            )
+            for trainee in rng.sample(trainees, 12):
+                try:
+                    training_services.enroll(trainee=trainee, session=finished)
+                except training_services.EnrollmentRefused:
+                    continue  # lacks a prerequisite or the level: as in real life
+            training_services.record_results(
+                session=finished,
+                results={
+                    e.pk: training_services.Result(
+                        attended_hours=course.hours if rng.random() < 0.85 else course.hours / 2,
+                        score=rng.randrange(50, 100) if course.pass_mark else None,
+                    )
+                    for e in finished.enrollments.all()
+                },
+            )
+            training_services.finish_session(session=finished)
+            CourseSession.objects.create(
+                course=course,
+                start_date=today + datetime.timedelta(days=14 + 7 * index),
+                end_date=today + datetime.timedelta(days=16 + 7 * index),
+                capacity=rng.choice([3, 20, 30]),
+                enrollment_opens=now - datetime.timedelta(days=7),
+                enrollment_closes=now + datetime.timedelta(days=10),
+                location=f"{course.base.short_name}教学楼",
+                instructors="张老师",
+                schedule="09:00–16:30",
+                status=CourseSession.Status.OPEN,
+            )
 
     def seed(self):
         rng = random.Random(2026)
@@ -142,12 +206,24 @@ class Command(BaseCommand):
         practitioners[0].user = users[Role.TRAINEE]
         practitioners[0].email = users[Role.TRAINEE].email
         Practitioner.objects.bulk_create(practitioners)
+        self.seed_training(rng, training_bases, users)
         through = Practitioner.specialties.through
         through.objects.bulk_create(
             through(practitioner=practitioner, specialty=specialty)
             for practitioner in Practitioner.objects.all()
             for specialty in rng.sample(specialties, rng.choice([1, 1, 2, 3]))
         )
+
+
+COURSES = [
+    # (base index, code, title, topic, hours, pass mark, minimum level)
+    (0, "SW101", "社会工作实务基础", Course.Topic.METHODS, 24, None, "none"),
+    (0, "SW205", "老年社会工作", Course.Topic.ELDERLY, 16, 60, "none"),
+    (1, "SW110", "社区治理与社区工作", Course.Topic.COMMUNITY, 20, None, "none"),
+    (1, "SW230", "青少年与家庭社会工作", Course.Topic.YOUTH, 16, 60, "none"),
+    (2, "DX01", "社会工作政策法规", Course.Topic.POLICY, 12, 60, "none"),
+    (2, "DX02", "社会工作督导与管理", Course.Topic.MANAGEMENT, 16, None, "intermediate"),
+]
 
 
 def demo_resident_id(rng: random.Random, area_code: str) -> str:

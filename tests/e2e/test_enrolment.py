@@ -1,0 +1,67 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from talent.roles import Role
+from tests.factories import TEST_PASSWORD, PractitionerFactory, TrainingBaseFactory, UserFactory
+from training.models import Course, CourseSession, Enrollment
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(TEST_PASSWORD)
+    page.locator("form [type=submit]").click()
+    expect(page.get_by_test_id("user-menu")).to_be_visible()
+
+
+def sign_out(page):
+    page.get_by_test_id("user-menu").click()
+    page.get_by_role("button", name="退出登录").click()
+
+
+def test_freed_last_seat_goes_to_the_waitlisted_trainee(page):
+    course = Course.objects.create(base=TrainingBaseFactory(), code="SW1", title="社会工作实务基础", hours=8)
+    now = timezone.now()
+    session = CourseSession.objects.create(
+        course=course,
+        start_date=timezone.localdate() + datetime.timedelta(days=7),
+        end_date=timezone.localdate() + datetime.timedelta(days=8),
+        capacity=1,
+        enrollment_opens=now - datetime.timedelta(days=1),
+        enrollment_closes=now + datetime.timedelta(days=3),
+        status=CourseSession.Status.OPEN,
+    )
+    first, second = (UserFactory(email=f"t{i}@example.com", role=Role.TRAINEE) for i in (1, 2))
+    PractitionerFactory(user=first, name="甲学员")
+    PractitionerFactory(user=second, name="乙学员")
+
+    sign_in(page, "t1@example.com")
+    page.goto(session.get_absolute_url())
+    page.get_by_role("button", name="报名").click()
+    expect(page.get_by_test_id("enrolment-status")).to_contain_text("已报名")
+    sign_out(page)
+
+    sign_in(page, "t2@example.com")
+    page.goto(session.get_absolute_url())
+    page.get_by_role("button", name="加入候补").click()
+    expect(page.get_by_test_id("enrolment-status")).to_contain_text("1")
+    sign_out(page)
+
+    sign_in(page, "t1@example.com")
+    page.goto(session.get_absolute_url())
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="取消报名").click()
+    expect(page.get_by_role("button", name="加入候补")).to_have_count(0)
+    sign_out(page)
+
+    sign_in(page, "t2@example.com")
+    page.goto("/training/mine/")
+    expect(page.get_by_text("社会工作实务基础")).to_be_visible()
+    page.goto(session.get_absolute_url())
+    expect(page.get_by_test_id("enrolment-status")).to_contain_text("已报名")
+    assert Enrollment.objects.get(trainee__name="乙学员").status == Enrollment.Status.ENROLLED
