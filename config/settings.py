@@ -227,3 +227,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# An internship evaluation at or above this score passes.
+PLACEMENT_PASSING_SCORE = env_int("PLACEMENT_PASSING_SCORE", 60)

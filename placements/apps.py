@@ -3,8 +3,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-def practitioners_in_coordinated_sub_districts(user) -> Q:
-    return Q(sub_district__practice_base__coordinators=user)
+def practitioners_at_coordinated_practice_bases(user) -> Q:
+    """People living in the base's sub-district, placed there, or asking to be."""
+    return (
+        Q(sub_district__practice_base__coordinators=user)
+        | Q(placements__position__base__coordinators=user)
+        | Q(placement_preferences__position__base__coordinators=user)
+    )
 
 
 class PlacementsConfig(AppConfig):
@@ -14,4 +19,4 @@ class PlacementsConfig(AppConfig):
     def ready(self):
         from talent import scopes
 
-        scopes.add_coordinator_rule(practitioners_in_coordinated_sub_districts)
+        scopes.add_coordinator_rule(practitioners_at_coordinated_practice_bases)

@@ -1,8 +1,13 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from talent.models import SubDistrict
+from talent.models import Practitioner, Specialty, SubDistrict
+from training.models import Course
 
 
 class PracticeBaseQuerySet(models.QuerySet):
@@ -48,3 +53,266 @@ class PracticeBase(models.Model):
     @property
     def district(self) -> str:
         return self.sub_district.district
+
+
+class PlacementRound(models.Model):
+    """One intake of internships across the practice bases."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        COLLECTING = "collecting", _("Collecting preferences")
+        MATCHING = "matching", _("Matching")
+        CONFIRMED = "confirmed", _("Confirmed")
+        FINISHED = "finished", _("Finished")
+
+    name = models.CharField(_("round name"), max_length=100, unique=True)
+    internship_start = models.DateField(_("internship start"))
+    internship_end = models.DateField(_("internship end"))
+    preference_deadline = models.DateTimeField(_("preference deadline"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    required_hours = models.DecimalField(_("required hours"), max_digits=6, decimal_places=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-internship_start", "pk"]
+        verbose_name = _("placement round")
+        verbose_name_plural = _("placement rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(internship_end__gte=F("internship_start")),
+                name="round_dates_in_order",
+                violation_error_message=_("The internship cannot end before it starts."),
+            ),
+            models.CheckConstraint(condition=Q(required_hours__gt=0), name="round_required_hours_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("placements:round-detail", args=[self.pk])
+
+    def accepts_preferences(self, now=None) -> bool:
+        return self.status == self.Status.COLLECTING and (now or timezone.now()) <= self.preference_deadline
+
+
+class PositionQuerySet(models.QuerySet):
+    def with_fill(self) -> "PositionQuerySet":
+        live = Q(placements__status__in=Placement.LIVE_STATUSES)
+        return self.annotate(filled=Count("placements", filter=live)).annotate(seats_left=F("capacity") - F("filled"))
+
+    def visible_to(self, user) -> "PositionQuerySet":
+        """Positions a coordinator runs (all for administrators)."""
+        if user.is_administrator:
+            return self
+        return self.filter(base__coordinators=user)
+
+
+class Position(models.Model):
+    """An internship post at a practice base, such as 社区矛盾调解岗."""
+
+    round = models.ForeignKey(
+        PlacementRound, verbose_name=_("placement round"), on_delete=models.PROTECT, related_name="positions"
+    )
+    base = models.ForeignKey(
+        PracticeBase, verbose_name=_("practice base"), on_delete=models.PROTECT, related_name="positions"
+    )
+    code = models.CharField(_("position code"), max_length=30)
+    title = models.CharField(_("position title"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    supervisor = models.ForeignKey(
+        Practitioner,
+        verbose_name=_("on-site supervisor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised_positions",
+    )
+    required_courses = models.ManyToManyField(
+        Course, verbose_name=_("required completed courses"), blank=True, related_name="required_for_positions"
+    )
+    specialty = models.CharField(_("specialty"), max_length=20, choices=Specialty.Code.choices, blank=True)
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "base", "code"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "code"],
+                name="position_code_unique_per_round",
+                violation_error_message=_("This round already has a position with this code."),
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=0), name="position_capacity_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.base} · {self.title}"
+
+    def clean(self):
+        qualified = (Practitioner.QualificationLevel.INTERMEDIATE, Practitioner.QualificationLevel.SENIOR)
+        if self.supervisor_id and self.supervisor.qualification_level not in qualified:
+            raise ValidationError(
+                {"supervisor": _("The on-site supervisor must be qualified as a social worker (社会工作师) or above.")},
+                code="supervisor_not_qualified",
+            )
+
+
+class Preference(models.Model):
+    trainee = models.ForeignKey(
+        Practitioner, verbose_name=_("trainee"), on_delete=models.CASCADE, related_name="placement_preferences"
+    )
+    round = models.ForeignKey(
+        PlacementRound, verbose_name=_("placement round"), on_delete=models.CASCADE, related_name="preferences"
+    )
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.CASCADE, related_name="preferences"
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["trainee", "rank"]
+        verbose_name = _("preference")
+        verbose_name_plural = _("preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "round", "rank"], name="preference_rank_unique"),
+            models.UniqueConstraint(fields=["trainee", "round", "position"], name="preference_position_unique"),
+            models.CheckConstraint(condition=Q(rank__gte=1, rank__lte=5), name="preference_rank_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.trainee} #{self.rank} {self.position}"
+
+
+class Placement(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Not passed")
+
+    # Statuses that hold a seat.
+    LIVE_STATUSES = (Status.PROPOSED, Status.CONFIRMED, Status.COMPLETED, Status.FAILED)
+
+    trainee = models.ForeignKey(
+        Practitioner, verbose_name=_("trainee"), on_delete=models.PROTECT, related_name="placements"
+    )
+    # The round is the position's; it is stored here so the database can hold
+    # "one placement per trainee per round".
+    round = models.ForeignKey(
+        PlacementRound, verbose_name=_("placement round"), on_delete=models.PROTECT, related_name="placements"
+    )
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="placements"
+    )
+    tutor = models.ForeignKey(
+        Practitioner,
+        verbose_name=_("tutor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tutored_placements",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    preference_rank = models.PositiveSmallIntegerField(_("preference rank"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "trainee"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee", "round"],
+                condition=~Q(status="withdrawn"),
+                name="one_placement_per_trainee_and_round",
+                violation_error_message=_("This person already has a placement in this round."),
+                violation_error_code="already_placed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trainee} → {self.position}"
+
+
+class HourLog(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    placement = models.ForeignKey(
+        Placement, verbose_name=_("placement"), on_delete=models.CASCADE, related_name="hour_logs"
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    activity = models.CharField(_("activity"), max_length=500)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    review_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("hour log")
+        verbose_name_plural = _("hour logs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "date"],
+                name="one_hour_log_per_placement_and_day",
+                violation_error_message=_("Hours for this day are already logged."),
+                violation_error_code="day_already_logged",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=12),
+                name="hour_log_hours_0_to_12",
+                violation_error_message=_("Log between 0 and 12 hours for a day."),
+                violation_error_code="hours_out_of_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.placement} {self.date} {self.hours}"
+
+
+class Evaluation(models.Model):
+    class Role(models.TextChoices):
+        SUPERVISOR = "supervisor", _("On-site supervisor")
+        TUTOR = "tutor", _("Tutor")
+
+    placement = models.ForeignKey(
+        Placement, verbose_name=_("placement"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    mentor = models.ForeignKey(
+        Practitioner, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="evaluations_given"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
+    comment = models.TextField(_("comment"), blank=True)
+    date = models.DateField(_("date"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["placement", "role"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "role"], name="one_evaluation_per_mentor_role"),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="evaluation_score_0_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.placement} · {self.get_role_display()} {self.score}"

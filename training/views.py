@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from talent import exports, ledger
@@ -13,11 +12,6 @@ from talent.models import Practitioner
 from training import services
 from training.forms import CapacityForm, CatalogueFilterForm, ResultFormSet
 from training.models import CourseSession, Enrollment
-
-STATUS_MESSAGES = {
-    Enrollment.Status.ENROLLED: gettext_lazy("You are enrolled."),
-    Enrollment.Status.WAITLISTED: gettext_lazy("The session is full; you are on the waitlist."),
-}
 
 
 def _trainee_record(user) -> Practitioner | None:
@@ -77,7 +71,14 @@ def session_enroll(request, pk):
     except services.EnrollmentRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, STATUS_MESSAGES[enrollment.status])
+        if enrollment.status == Enrollment.Status.ENROLLED:
+            messages.success(request, _("You are enrolled."))
+        else:
+            messages.warning(
+                request,
+                _("The session is full; you are number %(position)d on the waitlist.")
+                % {"position": enrollment.waitlist_position()},
+            )
     return redirect(session)
 
 

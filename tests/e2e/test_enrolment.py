@@ -15,7 +15,7 @@ def sign_in(page, email):
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(TEST_PASSWORD)
-    page.locator("form [type=submit]").click()
+    page.locator("main form [type=submit]").click()
     expect(page.get_by_test_id("user-menu")).to_be_visible()
 
 

@@ -87,7 +87,8 @@ class Command(BaseCommand):
             for base, code, title, topic, hours, pass_mark, level in COURSES
         ]
         courses[1].prerequisites.add(courses[0])
-        trainees = list(Practitioner.objects.order_by("pk")[1:61])
+        demo_trainee = users[Role.TRAINEE].practitioner
+        trainees = list(Practitioner.objects.exclude(pk=demo_trainee.pk).order_by("pk")[:60])
         for index, course in enumerate(courses):
             # One finished session with results, one open for enrolment.
             finished = CourseSession.objects.create(
@@ -103,7 +104,8 @@ class Command(BaseCommand):
                 schedule="09:00–16:30",
                 status=CourseSession.Status.OPEN,
             )
-            for trainee in rng.sample(trainees, 12):
+            # The demo trainee has completed the first course.
+            for trainee in rng.sample(trainees, 12) + ([demo_trainee] if index == 0 else []):
                 try:
                     training_services.enroll(trainee=trainee, session=finished)
                 except training_services.EnrollmentRefused:
@@ -112,7 +114,9 @@ class Command(BaseCommand):
                 session=finished,
                 results={
                     e.pk: training_services.Result(
-                        attended_hours=course.hours if rng.random() < 0.85 else course.hours / 2,
+                        attended_hours=(
+                            course.hours if e.trainee_id == demo_trainee.pk or rng.random() < 0.85 else course.hours / 2
+                        ),
                         score=rng.randrange(50, 100) if course.pass_mark else None,
                     )
                     for e in finished.enrollments.all()
