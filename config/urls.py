@@ -10,5 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("talent/", include("talent.urls")),
     path("training/", include("training.urls")),
+    path("placements/", include("placements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from placements.models import PracticeBase
+from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position, PracticeBase
 
 
 @admin.register(PracticeBase)
@@ -14,3 +14,50 @@ class PracticeBaseAdmin(admin.ModelAdmin):
     @admin.display(description=_("district"), ordering="sub_district__district")
     def district(self, base):
         return base.district
+
+
+@admin.register(PlacementRound)
+class PlacementRoundAdmin(admin.ModelAdmin):
+    list_display = ["name", "internship_start", "internship_end", "preference_deadline", "status", "required_hours"]
+    list_filter = ["status"]
+    search_fields = ["name"]
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "round", "base", "capacity", "supervisor", "specialty"]
+    list_filter = ["round", "base", "specialty"]
+    list_select_related = ["round", "base__sub_district", "supervisor"]
+    search_fields = ["code", "title"]
+    autocomplete_fields = ["supervisor"]
+    filter_horizontal = ["required_courses"]
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = ["trainee", "position", "status", "preference_rank", "tutor", "assigned_by"]
+    list_filter = ["round", "status", "position__base"]
+    list_select_related = ["trainee", "position__base__sub_district", "tutor", "assigned_by"]
+    search_fields = ["trainee__name", "trainee__resident_id", "position__title"]
+    # Seats and eligibility are enforced by the services: only the tutor is edited here.
+    readonly_fields = [f.name for f in Placement._meta.fields if f.name != "tutor"]
+    autocomplete_fields = ["tutor"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(HourLog)
+class HourLogAdmin(admin.ModelAdmin):
+    list_display = ["placement", "date", "hours", "status", "reviewed_by"]
+    list_filter = ["status"]
+    list_select_related = ["placement__trainee", "placement__position__base__sub_district", "reviewed_by"]
+    readonly_fields = [f.name for f in HourLog._meta.fields]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ["placement", "role", "mentor", "score", "date"]
+    list_filter = ["role"]
+    list_select_related = ["placement__trainee", "mentor"]
+    readonly_fields = [f.name for f in Evaluation._meta.fields]

@@ -90,7 +90,7 @@ class PlacementRound(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("placements:round-detail", args=[self.pk])
+        return reverse("placements:round-list") + f"#round-{self.pk}"
 
     def accepts_preferences(self, now=None) -> bool:
         return self.status == self.Status.COLLECTING and (now or timezone.now()) <= self.preference_deadline

@@ -7,8 +7,9 @@ def _sync_roles(sender, **kwargs):
     # post_migrate is sent once per app; by the last one every app's
     # permissions exist.
     if sender is list(apps.get_app_configs())[-1]:
-        from talent.roles import sync_roles
+        from talent.roles import sync_roles, sync_specialties
 
+        sync_specialties()
         sync_roles()
 
 
@@ -18,5 +19,6 @@ class TalentConfig(AppConfig):
 
     def ready(self):
         # After every migrate (and every test-database flush) grant the roles
-        # the permissions of models that did not exist when the groups were made.
+        # the permissions of models that did not exist when the groups were made,
+        # and put back the fixed rows a flush removes.
         post_migrate.connect(_sync_roles, dispatch_uid="talent.sync_roles")

@@ -1,9 +1,11 @@
-"""The three roles, held as Django groups, and the model permissions each needs.
+"""The three roles, held as Django groups, and the model permissions each
+needs; and the fixed rows of the specialty table.
 
-The groups are created by a data migration. A model's permissions exist only
-after its app has been migrated (Django creates them on post_migrate), so
-`sync_roles` also runs on every post_migrate and grants what has appeared since.
-It only adds: permissions an administrator granted by hand are kept.
+Both are created by a data migration. A model's permissions exist only after
+its app has been migrated (Django creates them on post_migrate), so the sync
+also runs on every post_migrate and grants what has appeared since; that also
+restores the rows after a test database flush. It only adds: permissions an
+administrator granted by hand are kept.
 """
 
 from django.apps import apps as global_apps
@@ -30,6 +32,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "training.view_coursesession",
         "training.view_enrollment",
         "placements.view_practicebase",
+        "placements.view_placementround",
+        "placements.view_position",
+        "placements.view_placement",
+        "placements.view_hourlog",
+        "placements.view_evaluation",
     ],
     Role.ADMINISTRATOR: [
         "talent",
@@ -39,6 +46,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_group",
     ],
 }
+
+
+def sync_specialties(apps=global_apps) -> None:
+    Specialty = apps.get_model("talent", "Specialty")
+    for code in SPECIALTY_CODES:
+        Specialty.objects.get_or_create(code=code)
+
+
+# Written out rather than read from Specialty.Code: migrations see historical models.
+SPECIALTY_CODES = ["community", "elderly", "youth", "family", "disputes", "disability", "health", "other"]
 
 
 def sync_roles(apps=global_apps) -> None:

@@ -1,15 +1,11 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from talent.roles import sync_roles
-
-SPECIALTY_CODES = ["community", "elderly", "youth", "family", "disputes", "disability", "health", "other"]
+from talent.roles import sync_roles, sync_specialties
 
 
 def create_specialties(apps, schema_editor):
-    Specialty = apps.get_model("talent", "Specialty")
-    for code in SPECIALTY_CODES:
-        Specialty.objects.get_or_create(code=code)
+    sync_specialties(apps)
 
 
 def create_roles(apps, schema_editor):

@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 from talent.models import Practitioner
 from tests.factories import valid_resident_id
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_new_trainee_signs_up_and_changes_their_phone(page):

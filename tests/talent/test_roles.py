@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from talent.models import Specialty
 from talent.roles import Role, sync_roles
 from tests.factories import UserFactory
 
@@ -36,10 +37,11 @@ def test_sync_keeps_permissions_granted_by_hand(db):
     assert group.permissions.filter(pk=extra.pk).exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_roles_come_back_after_a_flush():
+@pytest.mark.django_db(transaction=True)
+def test_roles_and_specialties_come_back_after_a_flush():
     call_command("flush", interactive=False, verbosity=0)
     assert permissions_of(Role.COORDINATOR)
+    assert Specialty.objects.count() == len(Specialty.Code.values)
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from placements.models import PracticeBase
+from placements import services as placement_services
+from placements.models import PlacementRound, Position, PracticeBase
 from talent import resident_id
 from talent.models import Organization, Practitioner, Specialty, SubDistrict, User
 from talent.roles import Role
@@ -136,6 +137,40 @@ class Command(BaseCommand):
                 status=CourseSession.Status.OPEN,
             )
 
+    def seed_placements(self, rng, practice_bases, users):
+        now = timezone.now()
+        round = PlacementRound.objects.create(
+            name="2027年春季社会工作实习",
+            internship_start=datetime.date(2027, 3, 1),
+            internship_end=datetime.date(2027, 6, 30),
+            preference_deadline=now + datetime.timedelta(days=14),
+            status=PlacementRound.Status.COLLECTING,
+            required_hours=120,
+        )
+        supervisors = list(Practitioner.objects.filter(qualification_level__in=["intermediate", "senior"])[:12])
+        positions = []
+        for index, base in enumerate(practice_bases):
+            for offset, (title, specialty) in enumerate(rng.sample(POSITION_TITLES, 2)):
+                positions.append(
+                    Position.objects.create(
+                        round=round,
+                        base=base,
+                        code=f"P{index + 1}{offset + 1}",
+                        title=title,
+                        specialty=specialty,
+                        capacity=rng.randint(2, 6),
+                        supervisor=supervisors[(2 * index + offset) % len(supervisors)],
+                        description=f"在{base.name}开展{title.removesuffix('岗')}相关服务，双导师指导。",
+                    )
+                )
+        demo_trainee = users[Role.TRAINEE].practitioner
+        students = list(Practitioner.objects.filter(kind=Practitioner.Kind.STUDENT).exclude(pk=demo_trainee.pk)[:40])
+        for student in students:
+            placement_services.submit_preferences(
+                trainee=student, round=round, positions=rng.sample(positions, rng.randint(3, 5))
+            )
+        placement_services.submit_preferences(trainee=demo_trainee, round=round, positions=positions[:3])
+
     def seed(self):
         rng = random.Random(2026)
         training_bases = [
@@ -211,6 +246,7 @@ class Command(BaseCommand):
         practitioners[0].email = users[Role.TRAINEE].email
         Practitioner.objects.bulk_create(practitioners)
         self.seed_training(rng, training_bases, users)
+        self.seed_placements(rng, practice_bases, users)
         through = Practitioner.specialties.through
         through.objects.bulk_create(
             through(practitioner=practitioner, specialty=specialty)
@@ -227,6 +263,16 @@ COURSES = [
     (1, "SW230", "青少年与家庭社会工作", Course.Topic.YOUTH, 16, 60, "none"),
     (2, "DX01", "社会工作政策法规", Course.Topic.POLICY, 12, 60, "none"),
     (2, "DX02", "社会工作督导与管理", Course.Topic.MANAGEMENT, 16, None, "intermediate"),
+]
+
+
+POSITION_TITLES = [
+    ("社区矛盾调解岗", "disputes"),
+    ("居家养老服务岗", "elderly"),
+    ("青少年成长服务岗", "youth"),
+    ("社区治理服务岗", "community"),
+    ("残障康复服务岗", "disability"),
+    ("家庭关系服务岗", "family"),
 ]
 
 
