@@ -221,7 +221,7 @@ def add_placement(*, trainee: Practitioner, position: Position, by: User) -> Pla
 @transaction.atomic
 def move_placement(*, placement: Placement, position: Position, by: User) -> Placement:
     locked = _lock_positions(placement.position, position)
-    placement = Placement.objects.select_for_update().select_related("trainee").get(pk=placement.pk)
+    placement = Placement.objects.select_for_update(of=("self",)).select_related("trainee").get(pk=placement.pk)
     position = locked[position.pk]
     if placement.status not in (Placement.Status.PROPOSED, Placement.Status.CONFIRMED):
         raise PlacementRefused(_("Only proposed or confirmed placements can be moved."), code="status")
@@ -324,7 +324,9 @@ def can_review(user: User, placement: Placement) -> bool:
 
 @transaction.atomic
 def review_hour_log(*, log: HourLog, approve: bool, by: User, reason: str = "") -> HourLog:
-    log = HourLog.objects.select_for_update().select_related("placement__position__supervisor").get(pk=log.pk)
+    log = (
+        HourLog.objects.select_for_update(of=("self",)).select_related("placement__position__supervisor").get(pk=log.pk)
+    )
     if not can_review(by, log.placement):
         raise PlacementRefused(_("You cannot review these hours."), code="not_allowed")
     if not approve and not reason.strip():
@@ -348,7 +350,9 @@ def approved_hours(placement: Placement) -> Decimal:
 def submit_evaluation(*, placement: Placement, mentor: Practitioner, score: Decimal, comment: str = "") -> Evaluation:
     """The on-site supervisor's or the tutor's evaluation; each submits once and may revise."""
     placement = (
-        Placement.objects.select_for_update().select_related("position__supervisor", "round").get(pk=placement.pk)
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("position__supervisor", "round")
+        .get(pk=placement.pk)
     )
     if placement.status not in (Placement.Status.CONFIRMED, Placement.Status.COMPLETED, Placement.Status.FAILED):
         raise PlacementRefused(_("Only a confirmed placement can be evaluated."), code="status")

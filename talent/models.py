@@ -221,7 +221,7 @@ class Practitioner(models.Model):
         blank=True,
         related_name="practitioners",
     )
-    job_title = models.CharField(_("position"), max_length=100, blank=True)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SOCIAL_WORKER)
     education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
     school = models.CharField(_("school"), max_length=100, blank=True)

@@ -32,7 +32,7 @@ class EnrollmentRefused(Exception):
 
 
 def _lock_session(session: CourseSession) -> CourseSession:
-    return CourseSession.objects.select_for_update().select_related("course").get(pk=session.pk)
+    return CourseSession.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
 
 
 def check_can_enroll(trainee: Practitioner, session: CourseSession, *, now=None) -> None:
@@ -120,7 +120,7 @@ def cancel(*, enrollment: Enrollment, by: User) -> Enrollment:
     starts; coordinators of the session's base at any time. A freed seat goes
     to the first person on the waitlist."""
     session = _lock_session(enrollment.session)
-    enrollment = Enrollment.objects.select_for_update().select_related("trainee").get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("trainee").get(pk=enrollment.pk)
     manager = can_manage(by, session)
     if not manager and enrollment.trainee.user_id != by.pk:
         raise EnrollmentRefused(_("You cannot cancel this enrolment."), code="not_allowed")
@@ -163,7 +163,9 @@ def _fill_seats(session: CourseSession) -> list[Enrollment]:
     free = session.capacity - session.enrollments.filter(status=Enrollment.Status.ENROLLED).count()
     if free <= 0:
         return []
-    promoted = list(session.enrollments.waitlist().select_for_update().select_related("trainee__user")[:free])
+    promoted = list(
+        session.enrollments.waitlist().select_for_update(of=("self",)).select_related("trainee__user")[:free]
+    )
     for enrollment in promoted:
         enrollment.status = Enrollment.Status.ENROLLED
         enrollment.waitlist_order = None

@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                 ('resident_id', talent.fields.ResidentIDField(max_length=18, unique=True, verbose_name='resident ID')),
                 ('mobile', talent.fields.MobileField(blank=True, max_length=11, verbose_name='mobile phone')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('job_title', models.CharField(blank=True, max_length=100, verbose_name='position')),
+                ('job_title', models.CharField(blank=True, max_length=100, verbose_name='job title')),
                 ('kind', models.CharField(choices=[('social_worker', 'Certified social worker'), ('community_worker', 'Community worker'), ('student', 'Student'), ('volunteer', 'Volunteer')], default='social_worker', max_length=20, verbose_name='kind')),
                 ('education', models.CharField(blank=True, choices=[('secondary', 'Secondary school or below'), ('junior_college', 'Junior college'), ('bachelor', "Bachelor's degree"), ('master', "Master's degree"), ('doctorate', 'Doctorate')], max_length=20, verbose_name='education')),
                 ('school', models.CharField(blank=True, max_length=100, verbose_name='school')),
