@@ -1,0 +1,113 @@
+"""Benchmark: the optimal assignment of a large placement round.
+
+No database: `placements.matching` needs only NumPy and SciPy. The instance is
+3,000 trainees, 6 bases of 50 positions each (300 positions of 1-20 seats) and
+five distinct random preferences per trainee, all from random.Random(2026).
+
+Reports the time and peak memory of `matching.assign` and the share of trainees
+placed at their first and top-three choices, next to first come, first served
+(`matching.greedy`, arrival in trainee id order) on the same instance.
+
+Run from the repository root: .venv/bin/python bench/match.py
+The last line printed is one JSON object with the figures.
+"""
+
+import json
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from placements.matching import Assignment, Choice, assign, greedy
+
+SEED = 2026
+TRAINEES = 3000
+BASES = 6
+POSITIONS_PER_BASE = 50
+SEATS = (1, 20)
+PREFERENCES = 5
+SLOW_SECONDS = 10
+
+
+def make_instance() -> tuple[list[Choice], dict[int, int], list[int]]:
+    rng = random.Random(SEED)
+    # Position ids are base * 1000 + n, so a position's base can be read from its id.
+    positions = [base * 1000 + n for base in range(1, BASES + 1) for n in range(1, POSITIONS_PER_BASE + 1)]
+    capacity = {position: rng.randint(*SEATS) for position in positions}
+    trainees = list(range(1, TRAINEES + 1))
+    choices = [
+        Choice(trainee, position, rank)
+        for trainee in trainees
+        for rank, position in enumerate(rng.sample(positions, PREFERENCES), start=1)
+    ]
+    return choices, capacity, trainees
+
+
+def shares(result: Assignment) -> tuple[float, float]:
+    counts = result.rank_counts()
+    first = counts[1] / TRAINEES
+    top3 = (counts[1] + counts[2] + counts[3]) / TRAINEES
+    return round(first, 4), round(top3, 4)
+
+
+def run() -> dict:
+    choices, capacity, trainees = make_instance()
+    seats = sum(capacity.values())
+    print(f"Instance: {TRAINEES} trainees, {len(capacity)} positions in {BASES} bases, {seats} seats")
+
+    started = time.perf_counter()
+    optimal = assign(choices, capacity, trainees)
+    seconds = time.perf_counter() - started
+
+    # A second run for memory: tracemalloc slows Python down, so it stays out of the timing.
+    tracemalloc.start()
+    again = assign(choices, capacity, trainees)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    if again.placed != optimal.placed:
+        print("!!! WARNING: two runs of assign on the same instance gave different results !!!")
+
+    first_come = greedy(choices, capacity, trainees)
+    first, top3 = shares(optimal)
+    greedy_first, greedy_top3 = shares(first_come)
+    # ru_maxrss is in kilobytes on Linux.
+    max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"assign: {seconds:.3f} s, tracemalloc peak {peak / 2**20:.1f} MB, process max RSS {max_rss_mb:.1f} MB")
+    print()
+    print(f"{'':<10}{'placed':>8}{'1st choice':>12}{'top 3':>8}   by rank 1..{PREFERENCES}")
+    for name, result, first_share, top3_share in (
+        ("assign", optimal, first, top3),
+        ("greedy", first_come, greedy_first, greedy_top3),
+    ):
+        by_rank = " ".join(f"{n:>5}" for n in result.rank_counts().values())
+        print(f"{name:<10}{len(result.placed):>8}{first_share:>12.1%}{top3_share:>8.1%}   {by_rank}")
+    print()
+
+    if seconds >= SLOW_SECONDS:
+        print(f"!!! WARNING: assign took {seconds:.1f} s (limit {SLOW_SECONDS} s) !!!")
+    if len(optimal.placed) < len(first_come.placed):
+        print("!!! WARNING: assign places fewer trainees than first come, first served !!!")
+    if optimal.rank_counts()[1] < first_come.rank_counts()[1]:
+        print("!!! WARNING: assign gives fewer first choices than first come, first served !!!")
+
+    return {
+        "trainees": TRAINEES,
+        "seats": seats,
+        "seconds": round(seconds, 3),
+        "peak_mb": round(peak / 2**20, 1),
+        "placed": len(optimal.placed),
+        "first_choice_share": first,
+        "top3_share": top3,
+        "greedy_placed": len(first_come.placed),
+        "greedy_first_choice_share": greedy_first,
+        "greedy_top3_share": greedy_top3,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run()))
