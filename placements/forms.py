@@ -70,3 +70,17 @@ class MoveForm(forms.Form):
 class EvaluationForm(forms.Form):
     score = forms.DecimalField(label=_("score"), min_value=0, max_value=100, decimal_places=1)
     comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TutorForm(forms.Form):
+    """The tutor from the trainee's school or training base, found by resident ID."""
+
+    resident_id = ResidentIDFormField(label=_("tutor's resident ID"), max_length=24)
+
+    def clean_resident_id(self):
+        number = self.cleaned_data["resident_id"]
+        tutor = Practitioner.objects.filter(resident_id=number, status=Practitioner.Status.ACTIVE).first()
+        if tutor is None:
+            raise forms.ValidationError(_("Nobody active in the registry has this resident ID."), code="unknown")
+        self.cleaned_data["tutor"] = tutor
+        return number

@@ -17,6 +17,7 @@ urlpatterns = [
     path("manage/rounds/<int:pk>/placements.<str:file_format>", views.export_placements, name="export-placements"),
     path("manage/placements/<int:pk>/move/", views.move_placement, name="move-placement"),
     path("manage/placements/<int:pk>/withdraw/", views.withdraw_placement, name="withdraw-placement"),
+    path("manage/placements/<int:pk>/tutor/", views.set_tutor, name="set-tutor"),
     path("manage/hours/", views.hour_logs, name="hour-logs"),
     path("manage/hours/<int:pk>/review/", views.review_hour_log, name="review-hour-log"),
 ]

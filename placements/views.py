@@ -8,7 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from placements import services
-from placements.forms import EvaluationForm, HourLogForm, ManualPlacementForm, MoveForm, PreferencesForm, ReviewForm
+from placements.forms import (
+    EvaluationForm,
+    HourLogForm,
+    ManualPlacementForm,
+    MoveForm,
+    PreferencesForm,
+    ReviewForm,
+    TutorForm,
+)
 from placements.models import HourLog, Placement, PlacementRound, Position
 from talent import exports
 from talent.models import Practitioner
@@ -47,9 +55,17 @@ def my_placements(request):
         .prefetch_related("hour_logs", "evaluations")
         .order_by("-round__internship_start")
     )
+    mentored = (
+        Placement.objects.filter(Q(position__supervisor=trainee) | Q(tutor=trainee))
+        .filter(status__in=Placement.LIVE_STATUSES)
+        .exclude(status=Placement.Status.PROPOSED)
+        .select_related("trainee", "position__base__sub_district", "round")
+        .order_by("-round__internship_start", "trainee__name")
+    )
     context = {
         "preference_forms": preference_forms,
         "placements": [(p, services.approved_hours(p), HourLogForm(prefix=f"log{p.pk}")) for p in placements],
+        "mentored": mentored,
     }
     return render(request, "placements/my_placements.html", context)
 
@@ -224,6 +240,22 @@ def move_placement(request, pk):
             messages.error(request, refusal.message)
         else:
             messages.success(request, _("%(name)s was moved.") % {"name": placement.trainee.name})
+    return redirect("placements:manage-round", pk=placement.round_id)
+
+
+@require_POST
+@login_required
+def set_tutor(request, pk):
+    placement = _managed_placement(request.user, pk)
+    form = TutorForm(request.POST)
+    if form.is_valid():
+        services.set_tutor(placement=placement, tutor=form.cleaned_data["tutor"])
+        messages.success(
+            request,
+            _("%(tutor)s is now %(name)s's tutor.") % {"tutor": form.cleaned_data["tutor"], "name": placement.trainee},
+        )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("placements:manage-round", pk=placement.round_id)
 
 

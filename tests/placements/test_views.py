@@ -139,3 +139,40 @@ def test_export_masks_ids_for_coordinators(client, coordinator_a, trainee, round
     response = client.get(f"/placements/manage/rounds/{round_a.pk}/placements.xlsx")
     assert response.status_code == 200
     assert response.content[:2] == b"PK"
+
+
+def test_coordinator_sets_the_tutor_by_resident_id(client, coordinator_a, trainee, round_a, base_a, make_position):
+    position = make_position(round_a, base_a)
+    placement = Placement.objects.create(
+        trainee=trainee.practitioner, round=round_a, position=position, status="confirmed"
+    )
+    tutor = PractitionerFactory(name="李导师")
+    client.force_login(coordinator_a)
+    client.post(f"/placements/manage/placements/{placement.pk}/tutor/", {"resident_id": "11010519491231002X"})
+    placement.refresh_from_db()
+    assert placement.tutor is None  # unknown ID: refused
+    client.post(f"/placements/manage/placements/{placement.pk}/tutor/", {"resident_id": tutor.resident_id})
+    placement.refresh_from_db()
+    assert placement.tutor == tutor
+
+
+def test_mentor_finds_and_evaluates_their_intern(client, supervisor, trainee, round_a, base_a, make_position):
+    supervisor.user = UserFactory(role="trainee")
+    supervisor.save()
+    position = make_position(round_a, base_a)
+    placement = Placement.objects.create(
+        trainee=trainee.practitioner, round=round_a, position=position, status="confirmed"
+    )
+    client.force_login(supervisor.user)
+    assert list(client.get("/placements/mine/").context["mentored"]) == [placement]
+    client.post(f"/placements/placements/{placement.pk}/evaluate/", {"score": "88", "comment": "认真负责"})
+    assert placement.evaluations.get().score == 88
+
+
+def test_only_mentors_can_open_the_evaluation_page(client, trainee, round_a, base_a, make_position):
+    position = make_position(round_a, base_a)
+    placement = Placement.objects.create(
+        trainee=trainee.practitioner, round=round_a, position=position, status="confirmed"
+    )
+    client.force_login(trainee)
+    assert client.get(f"/placements/placements/{placement.pk}/evaluate/").status_code == 404
