@@ -330,7 +330,6 @@ def evaluate(request, pk):
 @login_required
 def export_placements(request, pk, file_format):
     round = _managed_round(request.user, pk)
-    full_id = request.user.has_perm("talent.view_full_resident_id")
     placements = (
         round.placements.filter(position__in=Position.objects.visible_to(request.user))
         .exclude(status=Placement.Status.WITHDRAWN)
@@ -358,7 +357,7 @@ def export_placements(request, pk, file_format):
         rows.append(
             [
                 p.trainee.name,
-                p.trainee.resident_id if full_id else p.trainee.masked_resident_id,
+                p.trainee.resident_id_for(request.user),
                 str(p.position.base),
                 p.position.code,
                 p.position.title,

@@ -37,10 +37,12 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
 def current_cycle(registration_date: datetime.date, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The cycle containing `today`: [start, re-registration date)."""
     years = settings.CONTINUING_EDUCATION_CYCLE_YEARS
-    start = registration_date
-    while _add_years(start, years) <= today:
-        start = _add_years(start, years)
-    return start, _add_years(start, years)
+    # Count whole cycles from the registration date itself, so that a
+    # 29 February registration comes back on 29 February in leap years.
+    cycles = 0
+    while _add_years(registration_date, (cycles + 1) * years) <= today:
+        cycles += 1
+    return _add_years(registration_date, cycles * years), _add_years(registration_date, (cycles + 1) * years)
 
 
 def required_hours(level: str) -> int | None:

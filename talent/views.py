@@ -68,7 +68,6 @@ def continuing_education_report(request, file_format=None):
 
 
 def _report_download(request, statuses, file_format):
-    full_id = request.user.has_perm("talent.view_full_resident_id")
     headers = [
         _("name"),
         _("resident ID"),
@@ -85,7 +84,7 @@ def _report_download(request, statuses, file_format):
     rows = (
         [
             s.practitioner.name,
-            s.practitioner.resident_id if full_id else s.practitioner.masked_resident_id,
+            s.practitioner.resident_id_for(request.user),
             s.practitioner.mobile,
             str(s.practitioner.organization or ""),
             s.practitioner.get_qualification_level_display(),

@@ -1,12 +1,14 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from placements.models import PracticeBase
 from talent import resident_id
 from talent.models import Organization, Practitioner, SubDistrict, User
-from training.models import TrainingBase
+from training.models import Course, CourseSession, Enrollment, TrainingBase
 
 TEST_PASSWORD = "correct-horse-battery"
 
@@ -83,3 +85,38 @@ class PracticeBaseFactory(factory.django.DjangoModelFactory):
         model = PracticeBase
 
     sub_district = factory.SubFactory(SubDistrictFactory)
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    base = factory.SubFactory(TrainingBaseFactory)
+    code = factory.Sequence(lambda n: f"C{n:03d}")
+    title = factory.Sequence(lambda n: f"社会工作实务{n}")
+    hours = Decimal("10")
+    pass_mark = None
+
+
+class CourseSessionFactory(factory.django.DjangoModelFactory):
+    """An open session whose enrolment window is open now and which starts in a week."""
+
+    class Meta:
+        model = CourseSession
+
+    course = factory.SubFactory(CourseFactory)
+    status = CourseSession.Status.OPEN
+    enrollment_opens = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    enrollment_closes = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+    end_date = factory.LazyAttribute(lambda session: session.start_date + datetime.timedelta(days=2))
+    capacity = 10
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    session = factory.SubFactory(CourseSessionFactory)
+    trainee = factory.SubFactory(PractitionerFactory)
+    status = Enrollment.Status.ENROLLED

@@ -59,9 +59,8 @@ def check_can_enroll(trainee: Practitioner, session: CourseSession, *, now=None)
             % {"level": course.get_minimum_qualification_level_display()},
             code="qualification",
         )
-    missing = course.prerequisites.exclude(
-        sessions__enrollments__trainee=trainee, sessions__enrollments__status=Enrollment.Status.COMPLETED
-    )
+    completed = Enrollment.objects.filter(trainee=trainee, status=Enrollment.Status.COMPLETED)
+    missing = course.prerequisites.exclude(pk__in=completed.values("session__course"))
     if missing:
         raise EnrollmentRefused(
             _("Complete these courses first: %(courses)s.") % {"courses": "、".join(c.title for c in missing)},

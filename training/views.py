@@ -235,7 +235,6 @@ def session_finish(request, pk):
 def roster_export(request, pk, file_format):
     session = get_object_or_404(_managed_sessions(request.user).select_related("course"), pk=pk)
     enrollments = session.enrollments.select_related("trainee__organization").order_by("status", "waitlist_order")
-    full_id = request.user.has_perm("talent.view_full_resident_id")
     headers = [
         _("name"),
         _("resident ID"),
@@ -250,7 +249,7 @@ def roster_export(request, pk, file_format):
     rows = (
         [
             e.trainee.name,
-            e.trainee.resident_id if full_id else e.trainee.masked_resident_id,
+            e.trainee.resident_id_for(request.user),
             e.trainee.mobile,
             str(e.trainee.organization or ""),
             e.get_status_display(),
