@@ -5,12 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 PIP_INSTALL := $(PIP) install --build-constraint requirements-build.txt
-# What the application needs from the system (PDF fonts come with certificates).
-SYSTEM_PACKAGES ?=
+# What the application needs from the system: WeasyPrint (Pango, HarfBuzz's
+# subsetter) and a CJK font for the certificate PDFs.
+SYSTEM_PACKAGES ?= fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres test-e2e lint format messages clean
+.PHONY: run test lint format messages clean
 
 run: $(VENV)/.runtime
 	@bin/install-system-packages $(SYSTEM_PACKAGES)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "talent",
     "training",
     "placements",
+    "certificates",
 ]
 
 MIDDLEWARE = [
@@ -226,7 +227,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # An internship evaluation at or above this score passes.
 PLACEMENT_PASSING_SCORE = env_int("PLACEMENT_PASSING_SCORE", 60)
+
+# Certificates: the serial prefix (DQ-2026-T-000123) and how many processes
+# render a batch (one per core by default).
+CERTIFICATE_SERIAL_PREFIX = env_str("CERTIFICATE_SERIAL_PREFIX", "DQ")
+CERTIFICATE_RENDER_PROCESSES = env_int("CERTIFICATE_RENDER_PROCESSES", os.cpu_count() or 1)
+# Public verification lookups allowed per client address and minute.
+VERIFY_RATE_PER_MINUTE = env_int("VERIFY_RATE_PER_MINUTE", 30)

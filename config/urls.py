@@ -11,5 +11,6 @@ urlpatterns = [
     path("talent/", include("talent.urls")),
     path("training/", include("training.urls")),
     path("placements/", include("placements.urls")),
+    path("", include("certificates.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -39,6 +39,7 @@ def home(request):
             context["live_enrollments"] = (
                 Enrollment.objects.live().filter(trainee=practitioner).select_related("session__course__base")
             )
+            context["certificates"] = practitioner.certificates.live()
     return render(request, template, context)
 
 

@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certificates import services as certificate_services
 from placements import matching
 from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position, Preference
 from talent.models import Practitioner, User
@@ -387,6 +388,11 @@ def _update_completion(placement: Placement) -> None:
         placement.status = status
         placement.completed_at = timezone.now() if status == Placement.Status.COMPLETED else None
         placement.save(update_fields=["status", "completed_at", "updated_at"])
+        if status == Placement.Status.COMPLETED:
+            hours = approved_hours(placement)
+            # After the commit: a rendering failure must not undo the completion;
+            # the coordinator's batch issues whatever is missing.
+            transaction.on_commit(lambda: certificate_services.issue_for_placement(placement, hours), robust=True)
 
 
 def unplaced_with_reasons(round: PlacementRound) -> list[tuple[Practitioner, str]]:

@@ -4,9 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from certificates import services as certificate_services
+from certificates import views as certificate_views
+from certificates.models import Certificate
 from placements import services
 from placements.forms import (
     EvaluationForm,
@@ -371,3 +375,34 @@ def export_placements(request, pk, file_format):
             ]
         )
     return exports.download(exports.dataset(headers, rows), filename=f"placements-{round.pk}", file_format=file_format)
+
+
+def _round_certificate_sources(round, user):
+    completed = (
+        round.placements.filter(status=Placement.Status.COMPLETED, position__in=Position.objects.visible_to(user))
+        .select_related("trainee", "position__base__sub_district", "round")
+        .order_by("pk")
+    )
+    return [certificate_services.source_for_placement(p, services.approved_hours(p)) for p in completed]
+
+
+@login_required
+def round_certificates(request, pk):
+    round = _managed_round(request.user, pk)
+    return certificate_views.batch_issue(
+        request,
+        sources=_round_certificate_sources(round, request.user),
+        title=str(round),
+        back_url=reverse("placements:manage-round", args=[round.pk]),
+    )
+
+
+@login_required
+def round_certificates_zip(request, pk):
+    round = _managed_round(request.user, pk)
+    certificates = (
+        Certificate.objects.live()
+        .filter(placement__round=round, placement__position__in=Position.objects.visible_to(request.user))
+        .order_by("serial")
+    )
+    return certificate_views.zip_download(certificates, filename=f"certificates-round-{round.pk}")

@@ -53,7 +53,7 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Practitioner
-        fields = ["mobile", "email"]
+        fields = ["mobile", "email", "preferred_language"]
 
 
 class RegistryFilterForm(forms.Form):

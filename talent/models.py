@@ -255,6 +255,9 @@ class Practitioner(models.Model):
         related_name="practitioners",
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    preferred_language = models.CharField(
+        _("certificate language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),

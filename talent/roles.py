@@ -37,11 +37,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "placements.view_placement",
         "placements.view_hourlog",
         "placements.view_evaluation",
+        "certificates.view_certificate",
     ],
     Role.ADMINISTRATOR: [
         "talent",
         "training",
         "placements",
+        "certificates",
         "account",
         "auth.view_group",
     ],

@@ -4,9 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from certificates import services as certificate_services
+from certificates import views as certificate_views
+from certificates.models import Certificate
 from talent import exports, ledger
 from talent.models import Practitioner
 from training import services
@@ -228,6 +232,8 @@ def session_finish(request, pk):
                 _("Session finished: %(completed)d completed, %(failed)d did not pass.")
                 % {"completed": summary.completed, "failed": summary.failed},
             )
+            if summary.completed:
+                return redirect("training:session-certificates", pk=session.pk)
     return redirect("training:session-roster", pk=session.pk)
 
 
@@ -262,3 +268,31 @@ def roster_export(request, pk, file_format):
     )
     data = exports.dataset(headers, rows)
     return exports.download(data, filename=f"roster-{session.pk}", file_format=file_format)
+
+
+def _session_certificate_sources(session):
+    completed = session.enrollments.filter(status=Enrollment.Status.COMPLETED).select_related(
+        "trainee", "session__course__base"
+    )
+    return [certificate_services.source_for_enrollment(e) for e in completed.order_by("pk")]
+
+
+@login_required
+def session_certificates(request, pk):
+    session = get_object_or_404(_managed_sessions(request.user).select_related("course__base"), pk=pk)
+    if session.status != CourseSession.Status.FINISHED:
+        messages.error(request, _("Certificates are issued once the session is finished."))
+        return redirect("training:session-roster", pk=session.pk)
+    return certificate_views.batch_issue(
+        request,
+        sources=_session_certificate_sources(session),
+        title=str(session),
+        back_url=reverse("training:session-roster", args=[session.pk]),
+    )
+
+
+@login_required
+def session_certificates_zip(request, pk):
+    session = get_object_or_404(_managed_sessions(request.user), pk=pk)
+    certificates = Certificate.objects.live().filter(enrollment__session=session).order_by("serial")
+    return certificate_views.zip_download(certificates, filename=f"certificates-session-{session.pk}")

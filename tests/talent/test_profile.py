@@ -3,10 +3,15 @@ from tests.factories import UserFactory
 
 def test_trainee_changes_their_phone(client, trainee):
     client.force_login(trainee)
-    response = client.post("/talent/me/", {"mobile": "+86 138 0000 9999", "email": "new@example.org"}, follow=True)
+    response = client.post(
+        "/talent/me/",
+        {"mobile": "+86 138 0000 9999", "email": "new@example.org", "preferred_language": "en"},
+        follow=True,
+    )
     trainee.practitioner.refresh_from_db()
     assert trainee.practitioner.mobile == "13800009999"
     assert trainee.practitioner.email == "new@example.org"
+    assert trainee.practitioner.preferred_language == "en"
     assert "13800009999" in response.content.decode()
 
 
@@ -18,6 +23,7 @@ def test_trainee_cannot_change_id_name_or_qualification(client, trainee):
         "/talent/me/",
         {
             "mobile": "13800009999",
+            "preferred_language": "zh-hans",
             "name": "改名",
             "resident_id": "11010519491231002X",
             "qualification_level": "senior",

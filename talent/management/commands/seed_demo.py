@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from certificates import services as certificate_services
 from placements import services as placement_services
 from placements.models import PlacementRound, Position, PracticeBase
 from talent import resident_id
@@ -124,6 +125,12 @@ class Command(BaseCommand):
                 },
             )
             training_services.finish_session(session=finished)
+            certificate_services.issue_in_chunks(
+                [
+                    certificate_services.source_for_enrollment(e)
+                    for e in finished.enrollments.filter(status="completed").order_by("pk")
+                ]
+            )
             CourseSession.objects.create(
                 course=course,
                 start_date=today + datetime.timedelta(days=14 + 7 * index),

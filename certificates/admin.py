@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from certificates.models import Certificate
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["serial", "holder", "title", "kind", "issued_at", "revoked_at", "links"]
+    list_filter = ["kind", "year", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["holder"]
+    search_fields = ["serial", "holder__name", "holder__resident_id", "title"]
+    date_hierarchy = "issued_at"
+    # Certificates are immutable; revocation has its own page with a reason.
+    readonly_fields = [f.name for f in Certificate._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("links"))
+    def links(self, certificate):
+        return format_html(
+            '<a href="{}">PDF</a> · <a href="{}">{}</a>',
+            certificate.get_absolute_url(),
+            reverse("certificates:revoke", args=[certificate.serial]),
+            _("Revoke"),
+        )

@@ -1,0 +1,53 @@
+"""Issue the certificates of a finished session or of a round's completed
+internships from the shell, with a progress bar. Safe to run again: what is
+already issued is skipped, so an interrupted run carries on."""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from certificates import services
+from placements import services as placement_services
+from placements.models import Placement, PlacementRound
+from training.models import CourseSession, Enrollment
+
+
+class Command(BaseCommand):
+    help = "Issue certificates for a finished course session or a placement round."
+
+    def add_arguments(self, parser):
+        target = parser.add_mutually_exclusive_group(required=True)
+        target.add_argument("--session", type=int, help="course session id")
+        target.add_argument("--round", type=int, help="placement round id")
+
+    def handle(self, *args, session=None, round=None, **options):
+        if session is not None:
+            try:
+                target = CourseSession.objects.get(pk=session, status=CourseSession.Status.FINISHED)
+            except CourseSession.DoesNotExist:
+                raise CommandError(f"No finished course session with id {session}.") from None
+            completed = target.enrollments.filter(status=Enrollment.Status.COMPLETED).select_related(
+                "trainee", "session__course__base"
+            )
+            sources = [services.source_for_enrollment(e) for e in completed.order_by("pk")]
+        else:
+            try:
+                target = PlacementRound.objects.get(pk=round)
+            except PlacementRound.DoesNotExist:
+                raise CommandError(f"No placement round with id {round}.") from None
+            completed = target.placements.filter(status=Placement.Status.COMPLETED).select_related(
+                "trainee", "position__base__sub_district", "round"
+            )
+            sources = [
+                services.source_for_placement(p, placement_services.approved_hours(p)) for p in completed.order_by("pk")
+            ]
+        self.stdout.write(f"{target}: {len(sources)} completions")
+        issued = services.issue_in_chunks(sources, progress=self.show_progress)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"{issued} certificates in place."))
+
+    def show_progress(self, done: int, total: int) -> None:
+        width = 40
+        filled = width * done // total if total else width
+        self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
+        sys.stdout.flush()

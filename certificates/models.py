@@ -1,0 +1,161 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from talent.models import Practitioner
+
+
+def new_verification_code() -> str:
+    # 16 random bytes: 128 bits, URL-safe, 22 characters.
+    return secrets.token_urlsafe(16)
+
+
+class CertificateQuerySet(models.QuerySet):
+    def live(self) -> "CertificateQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+    def visible_to(self, user) -> "CertificateQuerySet":
+        """The holder's own, those of the bases a coordinator runs, all for administrators."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_administrator:
+            return self
+        return self.filter(
+            Q(holder__user=user)
+            | Q(enrollment__session__course__base__coordinators=user)
+            | Q(placement__position__base__coordinators=user)
+        ).distinct()
+
+
+class Certificate(models.Model):
+    """A completion certificate. Immutable once issued: a correction is a
+    revocation plus a new certificate."""
+
+    class Kind(models.TextChoices):
+        COURSE = "course", _("Course completion")
+        INTERNSHIP = "internship", _("Internship completion")
+
+    SERIAL_LETTERS = {Kind.COURSE: "T", Kind.INTERNSHIP: "P"}
+
+    serial = models.CharField(_("serial number"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    holder = models.ForeignKey(
+        Practitioner, verbose_name=_("holder"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
+    issuing_base = models.CharField(_("issuing base"), max_length=100)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    issued_at = models.DateTimeField(_("issued at"))
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    verification_code = models.CharField(
+        _("verification code"), max_length=43, unique=True, default=new_verification_code, editable=False
+    )
+    enrollment = models.ForeignKey(
+        "training.Enrollment",
+        verbose_name=_("enrolment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    placement = models.ForeignKey(
+        "placements.Placement",
+        verbose_name=_("placement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/")
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revocation_reason = models.CharField(_("revocation reason"), max_length=200, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enrollment__isnull=False, placement__isnull=True)
+                | Q(enrollment__isnull=True, placement__isnull=False),
+                name="certificate_has_exactly_one_source",
+                violation_error_message=_("A certificate comes from exactly one enrolment or placement."),
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment"],
+                condition=Q(revoked_at__isnull=True, enrollment__isnull=False),
+                name="one_live_certificate_per_enrollment",
+            ),
+            models.UniqueConstraint(
+                fields=["placement"],
+                condition=Q(revoked_at__isnull=True, placement__isnull=False),
+                name="one_live_certificate_per_placement",
+            ),
+            models.UniqueConstraint(fields=["kind", "year", "sequence"], name="certificate_sequence_unique"),
+            # No row without its PDF.
+            models.CheckConstraint(condition=~Q(pdf=""), name="certificate_has_pdf"),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
+                name="certificate_revocation_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+    def get_absolute_url(self):
+        return reverse("certificates:pdf", args=[self.serial])
+
+    def get_verify_url(self) -> str:
+        return settings.SITE_BASE_URL + reverse("certificates:verify", args=[self.verification_code])
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def masked_holder_name(self) -> str:
+        return mask_name(self.holder.name)
+
+
+def mask_name(name: str) -> str:
+    """张三明 → 张*明, 张三 → 张*: enough to recognise, not enough to harvest."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+class SerialCounter(models.Model):
+    """The last sequence number used per kind and year. Issuing locks this row,
+    so serials are gap-free: a failed issuance rolls its number back."""
+
+    kind = models.CharField(max_length=20, choices=Certificate.Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="serial_counter_unique")]
+
+    def __str__(self):
+        return f"{self.kind} {self.year}: {self.last}"
