@@ -105,21 +105,27 @@ def issue(sources: list[Source]) -> list[Certificate]:
     """Issue one certificate per source that has none yet (idempotent), all in
     one transaction, rendering the PDFs on every core. Returns the sources'
     certificates, new or existing, in order."""
+    issued_at = timezone.now()
+    year = timezone.localtime(issued_at).year
+    # Lock the counters first (in a fixed order), then look for certificates
+    # already issued: a concurrent issuer of the same source has committed by
+    # the time we hold the lock, so it is found instead of duplicated.
+    counters = {}
+    for kind in sorted({s.kind for s in sources}):
+        SerialCounter.objects.get_or_create(kind=kind, year=year)
+        counters[kind] = SerialCounter.objects.select_for_update().get(kind=kind, year=year)
     existing = {}
     for source in sources:
         certificate = Certificate.objects.live().filter(**source.lookup()).first()
         if certificate is not None:
             existing[id(source)] = certificate
     pending = [s for s in sources if id(s) not in existing]
-    issued_at = timezone.now()
-    year = timezone.localtime(issued_at).year
     new = {}
-    for kind in sorted({s.kind for s in pending}):
-        SerialCounter.objects.get_or_create(kind=kind, year=year)
-        counter = SerialCounter.objects.select_for_update().get(kind=kind, year=year)
-        for source in (s for s in pending if s.kind == kind):
-            counter.last += 1
-            new[id(source)] = _new_certificate(source, year, counter.last, issued_at)
+    for source in pending:
+        counter = counters[source.kind]
+        counter.last += 1
+        new[id(source)] = _new_certificate(source, year, counter.last, issued_at)
+    for counter in counters.values():
         counter.save(update_fields=["last"])
     contents = pdf.render_many([_data(s, new[id(s)], issued_at) for s in pending])
     stored = []

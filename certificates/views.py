@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates import services
@@ -71,8 +72,8 @@ def _verification_json(certificate, status) -> dict:
         "title": certificate.title,
         "hours": str(certificate.hours),
         "issuing_base": certificate.issuing_base,
-        "issued_on": certificate.issued_at.date().isoformat(),
-        "revoked_on": certificate.revoked_at.date().isoformat() if certificate.revoked_at else None,
+        "issued_on": timezone.localdate(certificate.issued_at).isoformat(),
+        "revoked_on": timezone.localdate(certificate.revoked_at).isoformat() if certificate.revoked_at else None,
     }
 
 
