@@ -8,20 +8,29 @@ PIP_INSTALL := $(PIP) install --build-constraint requirements-build.txt
 # What the application needs from the system: WeasyPrint (Pango, HarfBuzz's
 # subsetter) and a CJK font for the certificate PDFs.
 SYSTEM_PACKAGES ?= fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+CERTIFICATE_FONT := static/certificates/fonts/CertificateSerifSC.otf
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages clean
+.PHONY: run test lint format messages clean system-packages
 
-run: $(VENV)/.runtime
-	@bin/install-system-packages $(SYSTEM_PACKAGES)
+run: $(VENV)/.runtime system-packages $(CERTIFICATE_FONT)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev system-packages $(CERTIFICATE_FONT)
 	$(BIN)/pytest
+
+system-packages:
+	@bin/install-system-packages $(SYSTEM_PACKAGES)
+
+# Built once from the system's Noto Serif CJK (see certificates/fonts.py). Without
+# fonts-noto-cjk it cannot be built; the certificates then fall back to the
+# full system font, and `manage.py check` says so.
+$(CERTIFICATE_FONT): $(VENV)/.runtime
+	-DJANGO_DEBUG=1 $(BIN)/python manage.py build_certificate_font
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -51,4 +60,4 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	@touch $@
 
 clean:
-	rm -rf $(VENV) var/db.sqlite3 staticfiles
+	rm -rf $(VENV) var/db.sqlite3 var/media staticfiles $(CERTIFICATE_FONT)

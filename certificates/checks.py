@@ -6,6 +6,8 @@ import subprocess
 
 from django.core.checks import Warning, register
 
+from certificates.fonts import font_path
+
 CJK_FAMILY = "Noto Serif CJK SC"
 
 
@@ -38,6 +40,14 @@ def certificate_fonts(app_configs, **kwargs):
                 "and each CJK certificate takes seconds instead of a fraction of one.",
                 hint="Install Debian's libharfbuzz-subset0.",
                 id="certificates.W002",
+            )
+        )
+    if not font_path().exists():
+        problems.append(
+            Warning(
+                "The certificate font subset is not built: certificates embed the full CJK font and weigh ~150 KB.",
+                hint="Run: python manage.py build_certificate_font (make run does).",
+                id="certificates.W003",
             )
         )
     return problems
