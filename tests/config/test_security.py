@@ -1,0 +1,30 @@
+import re
+from pathlib import Path
+
+import pytest
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@pytest.mark.parametrize("url", ["/", "/accounts/login/", "/training/", "/placements/", "/verify/"])
+def test_pages_send_a_strict_content_security_policy(client, db, url):
+    response = client.get(url)
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_signed_in_pages_send_it_too(client, administrator):
+    client.force_login(administrator)
+    for url in ["/", "/talent/", "/admin/"]:
+        assert "script-src 'self'" in client.get(url).headers["Content-Security-Policy"]
+
+
+def test_no_template_has_inline_script_or_style():
+    for template in TEMPLATES.rglob("*.html"):
+        source = template.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", source), template
+        assert "style=" not in source, template
+        assert not re.search(r"\son[a-z]+=", source), template
