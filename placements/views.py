@@ -152,6 +152,7 @@ def manage_round(request, pk):
     placements = (
         round.placements.filter(position__in=positions, status__in=Placement.LIVE_STATUSES)
         .select_related("trainee", "position__base__sub_district", "tutor")
+        .prefetch_related("evaluations")
         .order_by("position__base", "position__code", "trainee__name")
     )
     chart = rank_chart(services.rank_counts(round))

@@ -176,3 +176,21 @@ def test_only_mentors_can_open_the_evaluation_page(client, trainee, round_a, bas
     )
     client.force_login(trainee)
     assert client.get(f"/placements/placements/{placement.pk}/evaluate/").status_code == 404
+
+
+def test_round_page_query_count_is_fixed(client, coordinator_a, round_a, base_a, make_position):
+    round_a.status = PlacementRound.Status.MATCHING
+    round_a.save()
+    position = make_position(round_a, base_a, capacity=50)
+    client.force_login(coordinator_a)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/placements/manage/rounds/{round_a.pk}/").status_code == 200
+        return len(queries)
+
+    Placement.objects.create(trainee=PractitionerFactory(), round=round_a, position=position)
+    few = count()
+    for _ in range(15):
+        Placement.objects.create(trainee=PractitionerFactory(), round=round_a, position=position)
+    assert count() == few

@@ -171,3 +171,22 @@ def test_roster_export_masks_ids_for_coordinators(client, coordinator_a, trainee
     assert trainee.practitioner.resident_id not in content
     xlsx = client.get(f"/training/manage/sessions/{session_a.pk}/roster.xlsx")
     assert xlsx.content[:2] == b"PK"
+
+
+def test_coordinator_pages_query_counts_are_fixed(client, coordinator_a, session_a):
+    client.force_login(coordinator_a)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    roster = f"/training/manage/sessions/{session_a.pk}/"
+    Enrollment.objects.create(session=session_a, trainee=PractitionerFactory(), status="enrolled")
+    few = (count("/training/manage/"), count(roster))
+    for n in range(12):
+        Enrollment.objects.create(
+            session=session_a, trainee=PractitionerFactory(), status="waitlisted", waitlist_order=n + 1
+        )
+        make_session(session_a.course.base)
+    assert (count("/training/manage/"), count(roster)) == few
