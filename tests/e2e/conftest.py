@@ -15,6 +15,10 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser():
+    from playwright.sync_api import expect
+
+    # CI shares two cores between the live server and Chromium: be patient.
+    expect.set_options(timeout=10_000)
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package (.ci/run does).")
     from playwright.sync_api import sync_playwright
