@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 PIP_INSTALL := $(PIP) install --build-constraint requirements-build.txt
 # What the application needs from the system: WeasyPrint (Pango, HarfBuzz's
 # subsetter) and a CJK font for the certificate PDFs.
-SYSTEM_PACKAGES ?= fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+SYSTEM_PACKAGES ?= fontconfig fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 CERTIFICATE_FONT := static/certificates/fonts/CertificateSerifSC.otf
 HOST ?= 127.0.0.1
 PORT ?= 8000
