@@ -50,13 +50,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+# Without a key and with debug off the key stays empty: management commands
+# that need none (migrate, makemigrations, collectstatic) still run, while the
+# web application refuses to start (config/startup.py) and Django refuses any
+# use of the empty key.
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it to a long random value in production, "
-            "or set DJANGO_DEBUG=1 for local development."
-        )
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105 -- DEBUG only
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")

@@ -9,8 +9,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def clean_env(**env):
+    return {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))} | env
+
+
 def load_settings(**env):
-    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     script = (
         "import json, config.settings as s; "
         "print(json.dumps({k: getattr(s, k, None) for k in "
@@ -19,14 +22,34 @@ def load_settings(**env):
         "{'DB': s.DATABASES['default']['ENGINE'], 'DB_NAME': str(s.DATABASES['default']['NAME'])}))"
     )
     return subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=clean_env | env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", script], cwd=ROOT, env=clean_env(**env), capture_output=True, text=True, check=False
     )
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = load_settings()
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_management_commands_run_without_a_secret_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert load_settings().returncode == 0
 
 
 def test_production_defaults_are_secure():
