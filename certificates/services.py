@@ -100,6 +100,19 @@ def _data(source: Source, certificate: Certificate, issued_at) -> pdf.Certificat
     )
 
 
+def live_certificates(sources: list[Source]) -> dict[int, Certificate]:
+    """The live certificate of each source that has one, keyed by id(source), in two queries."""
+    enrollments = {s.enrollment.pk: s for s in sources if s.enrollment is not None}
+    placements = {s.placement.pk: s for s in sources if s.placement is not None}
+    found = {}
+    live = Certificate.objects.live()
+    for certificate in live.filter(enrollment__in=enrollments) if enrollments else []:
+        found[id(enrollments[certificate.enrollment_id])] = certificate
+    for certificate in live.filter(placement__in=placements) if placements else []:
+        found[id(placements[certificate.placement_id])] = certificate
+    return found
+
+
 @transaction.atomic
 def issue(sources: list[Source]) -> list[Certificate]:
     """Issue one certificate per source that has none yet (idempotent), all in
@@ -114,11 +127,7 @@ def issue(sources: list[Source]) -> list[Certificate]:
     for kind in sorted({s.kind for s in sources}):
         SerialCounter.objects.get_or_create(kind=kind, year=year)
         counters[kind] = SerialCounter.objects.select_for_update().get(kind=kind, year=year)
-    existing = {}
-    for source in sources:
-        certificate = Certificate.objects.live().filter(**source.lookup()).first()
-        if certificate is not None:
-            existing[id(source)] = certificate
+    existing = live_certificates(sources)
     pending = [s for s in sources if id(s) not in existing]
     new = {}
     for source in pending:

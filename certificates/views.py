@@ -103,11 +103,11 @@ def batch_issue(request, *, sources, title, back_url):
     a reload after an interruption carries on where the batch stopped."""
     total = len(sources)
     if request.method == "POST":
-        pending = [s for s in sources if not Certificate.objects.live().filter(**s.lookup()).exists()]
+        issued = services.live_certificates(sources)
+        pending = [s for s in sources if id(s) not in issued]
         services.issue(pending[: services.BATCH_CHUNK])
-        done = total - len(pending) + len(pending[: services.BATCH_CHUNK])
-        return JsonResponse({"done": done, "total": total})
-    done = sum(Certificate.objects.live().filter(**s.lookup()).exists() for s in sources)
+        return JsonResponse({"done": total - len(pending) + len(pending[: services.BATCH_CHUNK]), "total": total})
+    done = len(services.live_certificates(sources))
     context = {"title": title, "done": done, "total": total, "back_url": back_url}
     return render(request, "certificates/batch.html", context)
 

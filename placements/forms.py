@@ -42,21 +42,24 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(label=_("reason"), required=False, max_length=200)
 
 
+class PractitionerByResidentIDField(ResidentIDFormField):
+    """A resident ID typed in, cleaned to the active practitioner it belongs to."""
+
+    def clean(self, value):
+        number = super().clean(value)
+        practitioner = Practitioner.objects.filter(resident_id=number, status=Practitioner.Status.ACTIVE).first()
+        if practitioner is None:
+            raise forms.ValidationError(_("Nobody active in the registry has this resident ID."), code="unknown")
+        return practitioner
+
+
 class ManualPlacementForm(forms.Form):
-    resident_id = ResidentIDFormField(label=_("resident ID"), max_length=24)
+    resident_id = PractitionerByResidentIDField(label=_("resident ID"), max_length=24)
     position = forms.ModelChoiceField(label=_("position"), queryset=Position.objects.none())
 
     def __init__(self, *args, positions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["position"].queryset = positions
-
-    def clean_resident_id(self):
-        number = self.cleaned_data["resident_id"]
-        trainee = Practitioner.objects.filter(resident_id=number, status=Practitioner.Status.ACTIVE).first()
-        if trainee is None:
-            raise forms.ValidationError(_("Nobody active in the registry has this resident ID."), code="unknown")
-        self.cleaned_data["trainee"] = trainee
-        return number
 
 
 class MoveForm(forms.Form):
@@ -75,12 +78,4 @@ class EvaluationForm(forms.Form):
 class TutorForm(forms.Form):
     """The tutor from the trainee's school or training base, found by resident ID."""
 
-    resident_id = ResidentIDFormField(label=_("tutor's resident ID"), max_length=24)
-
-    def clean_resident_id(self):
-        number = self.cleaned_data["resident_id"]
-        tutor = Practitioner.objects.filter(resident_id=number, status=Practitioner.Status.ACTIVE).first()
-        if tutor is None:
-            raise forms.ValidationError(_("Nobody active in the registry has this resident ID."), code="unknown")
-        self.cleaned_data["tutor"] = tutor
-        return number
+    resident_id = PractitionerByResidentIDField(label=_("tutor's resident ID"), max_length=24)

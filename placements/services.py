@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -412,3 +412,15 @@ def rank_counts(round: PlacementRound) -> dict[int | None, int]:
     for rank in live.values_list("preference_rank", flat=True):
         counts[rank] += 1
     return counts
+
+
+def certificate_sources(round: PlacementRound, *, positions=None) -> list:
+    """What the round's certificates are for: its completed placements (at
+    `positions` when given), with their approved hours summed in the query."""
+    completed = round.placements.filter(status=Placement.Status.COMPLETED)
+    if positions is not None:
+        completed = completed.filter(position__in=positions)
+    completed = completed.select_related("trainee", "position__base__sub_district", "round").annotate(
+        approved=Sum("hour_logs__hours", filter=Q(hour_logs__status=HourLog.Status.APPROVED))
+    )
+    return [certificate_services.source_for_placement(p, p.approved or Decimal(0)) for p in completed.order_by("pk")]

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import services as certificate_services
 from certificates import views as certificate_views
 from certificates.models import Certificate
 from placements import services
@@ -222,7 +221,7 @@ def add_placement(request, pk):
     if form.is_valid():
         try:
             services.add_placement(
-                trainee=form.cleaned_data["trainee"], position=form.cleaned_data["position"], by=request.user
+                trainee=form.cleaned_data["resident_id"], position=form.cleaned_data["position"], by=request.user
             )
         except services.PlacementRefused as refusal:
             messages.error(request, refusal.message)
@@ -254,10 +253,11 @@ def set_tutor(request, pk):
     placement = _managed_placement(request.user, pk)
     form = TutorForm(request.POST)
     if form.is_valid():
-        services.set_tutor(placement=placement, tutor=form.cleaned_data["tutor"])
+        tutor = form.cleaned_data["resident_id"]
+        services.set_tutor(placement=placement, tutor=tutor)
         messages.success(
             request,
-            _("%(tutor)s is now %(name)s's tutor.") % {"tutor": form.cleaned_data["tutor"], "name": placement.trainee},
+            _("%(tutor)s is now %(name)s's tutor.") % {"tutor": tutor, "name": placement.trainee},
         )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -378,21 +378,12 @@ def export_placements(request, pk, file_format):
     return exports.download(exports.dataset(headers, rows), filename=f"placements-{round.pk}", file_format=file_format)
 
 
-def _round_certificate_sources(round, user):
-    completed = (
-        round.placements.filter(status=Placement.Status.COMPLETED, position__in=Position.objects.visible_to(user))
-        .select_related("trainee", "position__base__sub_district", "round")
-        .order_by("pk")
-    )
-    return [certificate_services.source_for_placement(p, services.approved_hours(p)) for p in completed]
-
-
 @login_required
 def round_certificates(request, pk):
     round = _managed_round(request.user, pk)
     return certificate_views.batch_issue(
         request,
-        sources=_round_certificate_sources(round, request.user),
+        sources=services.certificate_sources(round, positions=Position.objects.visible_to(request.user)),
         title=str(round),
         back_url=reverse("placements:manage-round", args=[round.pk]),
     )

@@ -14,11 +14,11 @@ class RegistrationRefused(Exception):
         self.code = code
 
 
-def check_can_register(*, name: str, resident_id: str) -> Practitioner | None:
+def check_can_register(*, name: str, resident_id: str, records=Practitioner.objects) -> Practitioner | None:
     """The registry record a new account with this name and ID would take over,
     or None when it will get a new one. Raises RegistrationRefused when the ID
     belongs to someone else."""
-    existing = Practitioner.objects.filter(resident_id=resident_ids.normalize(resident_id)).first()
+    existing = records.filter(resident_id=resident_ids.normalize(resident_id)).first()
     if existing is None:
         return None
     if existing.user_id is not None:
@@ -52,8 +52,9 @@ def register_trainee(
     name = name.strip()
     resident_id = resident_ids.normalize(resident_id)
     # Lock the matching record so two sign-ups cannot both take it over.
-    Practitioner.objects.select_for_update().filter(resident_id=resident_id).first()
-    practitioner = check_can_register(name=name, resident_id=resident_id)
+    practitioner = check_can_register(
+        name=name, resident_id=resident_id, records=Practitioner.objects.select_for_update()
+    )
     if practitioner is None:
         practitioner = Practitioner(name=name, resident_id=resident_id, kind=kind)
     practitioner.user = user

@@ -185,10 +185,6 @@ class CourseSession(models.Model):
     def get_absolute_url(self):
         return reverse("training:session-detail", args=[self.pk])
 
-    def is_enrollment_window_open(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.enrollment_opens <= now <= self.enrollment_closes
-
     def has_started(self, today=None) -> bool:
         return (today or timezone.localdate()) >= self.start_date
 

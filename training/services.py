@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from certificates import services as certificate_services
 from talent import services as talent_services
 from talent.models import LearningRecord, Practitioner, User
 from training.models import QUALIFICATION_ORDER, Course, CourseSession, Enrollment
@@ -301,3 +302,11 @@ def finish_session(*, session: CourseSession) -> FinishSummary:
     session.status = CourseSession.Status.FINISHED
     session.save(update_fields=["status"])
     return FinishSummary(completed=completed, failed=failed)
+
+
+def certificate_sources(session: CourseSession) -> list:
+    """What the session's certificates are for: its completed enrolments."""
+    completed = session.enrollments.filter(status=Enrollment.Status.COMPLETED).select_related(
+        "trainee", "session__course__base"
+    )
+    return [certificate_services.source_for_enrollment(e) for e in completed.order_by("pk")]

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import services as certificate_services
 from certificates import views as certificate_views
 from certificates.models import Certificate
 from talent import exports, ledger
@@ -270,13 +269,6 @@ def roster_export(request, pk, file_format):
     return exports.download(data, filename=f"roster-{session.pk}", file_format=file_format)
 
 
-def _session_certificate_sources(session):
-    completed = session.enrollments.filter(status=Enrollment.Status.COMPLETED).select_related(
-        "trainee", "session__course__base"
-    )
-    return [certificate_services.source_for_enrollment(e) for e in completed.order_by("pk")]
-
-
 @login_required
 def session_certificates(request, pk):
     session = get_object_or_404(_managed_sessions(request.user).select_related("course__base"), pk=pk)
@@ -285,7 +277,7 @@ def session_certificates(request, pk):
         return redirect("training:session-roster", pk=session.pk)
     return certificate_views.batch_issue(
         request,
-        sources=_session_certificate_sources(session),
+        sources=services.certificate_sources(session),
         title=str(session),
         back_url=reverse("training:session-roster", args=[session.pk]),
     )

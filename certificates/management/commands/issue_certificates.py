@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from certificates import services
 from placements import services as placement_services
-from placements.models import Placement, PlacementRound
-from training.models import CourseSession, Enrollment
+from placements.models import PlacementRound
+from training import services as training_services
+from training.models import CourseSession
 
 
 class Command(BaseCommand):
@@ -26,21 +27,13 @@ class Command(BaseCommand):
                 target = CourseSession.objects.get(pk=session, status=CourseSession.Status.FINISHED)
             except CourseSession.DoesNotExist:
                 raise CommandError(f"No finished course session with id {session}.") from None
-            completed = target.enrollments.filter(status=Enrollment.Status.COMPLETED).select_related(
-                "trainee", "session__course__base"
-            )
-            sources = [services.source_for_enrollment(e) for e in completed.order_by("pk")]
+            sources = training_services.certificate_sources(target)
         else:
             try:
                 target = PlacementRound.objects.get(pk=round)
             except PlacementRound.DoesNotExist:
                 raise CommandError(f"No placement round with id {round}.") from None
-            completed = target.placements.filter(status=Placement.Status.COMPLETED).select_related(
-                "trainee", "position__base__sub_district", "round"
-            )
-            sources = [
-                services.source_for_placement(p, placement_services.approved_hours(p)) for p in completed.order_by("pk")
-            ]
+            sources = placement_services.certificate_sources(target)
         self.stdout.write(f"{target}: {len(sources)} completions")
         issued = services.issue_in_chunks(sources, progress=self.show_progress)
         self.stdout.write("")

@@ -125,12 +125,7 @@ class Command(BaseCommand):
                 },
             )
             training_services.finish_session(session=finished)
-            certificate_services.issue_in_chunks(
-                [
-                    certificate_services.source_for_enrollment(e)
-                    for e in finished.enrollments.filter(status="completed").order_by("pk")
-                ]
-            )
+            certificate_services.issue_in_chunks(training_services.certificate_sources(finished))
             CourseSession.objects.create(
                 course=course,
                 start_date=today + datetime.timedelta(days=14 + 7 * index),
