@@ -78,10 +78,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "import_export",
+    "auditlog",
     "talent",
     "training",
     "placements",
     "certificates",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -259,3 +262,15 @@ CERTIFICATE_SERIAL_PREFIX = env_str("CERTIFICATE_SERIAL_PREFIX", "DQ")
 CERTIFICATE_RENDER_PROCESSES = env_int("CERTIFICATE_RENDER_PROCESSES", os.cpu_count() or 1)
 # Public verification lookups allowed per client address and minute.
 VERIFY_RATE_PER_MINUTE = env_int("VERIFY_RATE_PER_MINUTE", 30)
+
+# Audit trail (django-auditlog): who changed what, when. Registered here rather
+# than in each app so the list of audited records is in one place.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "talent.practitioner", "m2m_fields": {"specialties"}},
+    "training.enrollment",
+    "placements.placement",
+    "placements.hourlog",
+    "placements.evaluation",
+    "certificates.certificate",
+)
+AUDITLOG_STORE_JSON_CHANGES = True

@@ -12,5 +12,6 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("placements/", include("placements.urls")),
     path("", include("certificates.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

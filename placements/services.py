@@ -152,8 +152,9 @@ def match_round(*, round: PlacementRound, by: User | None = None) -> MatchReport
     trainees, choices = _waiting_trainees_and_eligible_choices(round, positions)
     capacity = {p.pk: p.capacity - held.get(p.pk, 0) for p in positions}
     assignment = matching.assign(choices, capacity, trainees)
-    Placement.objects.bulk_create(
-        Placement(
+    # Created one by one (not bulk_create) so that the audit log records each proposal.
+    for trainee_id, (position_id, rank) in sorted(assignment.placed.items()):
+        Placement.objects.create(
             trainee_id=trainee_id,
             round=round,
             position_id=position_id,
@@ -161,8 +162,6 @@ def match_round(*, round: PlacementRound, by: User | None = None) -> MatchReport
             assigned_by=by,
             status=Placement.Status.PROPOSED,
         )
-        for trainee_id, (position_id, rank) in sorted(assignment.placed.items())
-    )
     round.status = PlacementRound.Status.MATCHING
     round.save(update_fields=["status"])
     with_choice = {c.trainee for c in choices}
@@ -258,10 +257,11 @@ def confirm_round(*, round: PlacementRound) -> int:
         round.placements.filter(status=Placement.Status.PROPOSED).select_related("trainee__user", "position__base")
     )
     now = timezone.now()
+    # Saved one by one (not bulk_update) so that the audit log records each confirmation.
     for placement in proposals:
         placement.status = Placement.Status.CONFIRMED
         placement.confirmed_at = now
-    Placement.objects.bulk_update(proposals, ["status", "confirmed_at"])
+        placement.save(update_fields=["status", "confirmed_at"])
     round.status = PlacementRound.Status.CONFIRMED
     round.save(update_fields=["status"])
     transaction.on_commit(lambda: [_tell_confirmed(p) for p in proposals])

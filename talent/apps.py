@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, **kwargs):
-    # post_migrate is sent once per app; by the last one every app's
-    # permissions exist.
-    if sender is list(apps.get_app_configs())[-1]:
+    # post_migrate is sent once per app that has models; by the last one every
+    # app's permissions exist.
+    if sender is [config for config in apps.get_app_configs() if config.models_module][-1]:
         from talent.roles import sync_roles, sync_specialties
 
         sync_specialties()

@@ -46,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "certificates",
         "account",
         "auth.view_group",
+        "auditlog.view_logentry",
     ],
 }
 

@@ -5,9 +5,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from talent import exports, ledger
+from talent import exports, history, ledger
 from talent.forms import ContactForm, RegistryFilterForm
 from talent.models import Practitioner
+
+# Latest changes on a practitioner's page; the audit log has the rest.
+HISTORY_LENGTH = 10
 
 
 @login_required
@@ -35,6 +38,9 @@ def practitioner_detail(request, pk):
         pk=pk,
     )
     context = {"practitioner": practitioner, "cycle": ledger.cycle_status(practitioner)}
+    # The trail shows full resident IDs and everyone's changes: administrators only.
+    if request.user.has_perm("auditlog.view_logentry"):
+        context["history"] = history.entries_for(practitioner)[:HISTORY_LENGTH]
     return render(request, "talent/practitioner_detail.html", context)
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -206,7 +206,9 @@ def move_up(*, enrollment: Enrollment) -> None:
     ahead.waitlist_order, this.waitlist_order = this.waitlist_order, ahead.waitlist_order
     if ahead.waitlist_order == this.waitlist_order:  # equal orders: separate them
         this.waitlist_order -= 1
-    Enrollment.objects.bulk_update([ahead, this], ["waitlist_order"])
+    # Saved one by one (not bulk_update) so that the audit log records them.
+    for enrollment in (ahead, this):
+        enrollment.save(update_fields=["waitlist_order"])
 
 
 @dataclass(frozen=True)
@@ -242,7 +244,9 @@ def record_results(*, session: CourseSession, results: dict[int, Result]) -> int
         enrollment.score = result.score
         enrollment.result_note = result.note
         changed.append(enrollment)
-    Enrollment.objects.bulk_update(changed, ["attended_hours", "score", "result_note"])
+    # Saved one by one (not bulk_update) so that the audit log records each result.
+    for enrollment in changed:
+        enrollment.save(update_fields=["attended_hours", "score", "result_note"])
     return len(changed)
 
 
@@ -295,10 +299,14 @@ def finish_session(*, session: CourseSession) -> FinishSummary:
             enrollment.status = Enrollment.Status.FAILED
             failed += 1
         enrollment.save(update_fields=["status", "finished_at", "updated_at"])
-    # Nobody is waiting for a seat in a finished session any more.
-    session.enrollments.filter(Q(status=Enrollment.Status.WAITLISTED)).update(
-        status=Enrollment.Status.CANCELLED, waitlist_order=None, cancelled_at=now, result_note=_("Session finished")
-    )
+    # Nobody is waiting for a seat in a finished session any more. Saved one by
+    # one (not update()) so that the audit log records each cancellation.
+    for enrollment in session.enrollments.filter(status=Enrollment.Status.WAITLISTED):
+        enrollment.status = Enrollment.Status.CANCELLED
+        enrollment.waitlist_order = None
+        enrollment.cancelled_at = now
+        enrollment.result_note = _("Session finished")
+        enrollment.save(update_fields=["status", "waitlist_order", "cancelled_at", "result_note"])
     session.status = CourseSession.Status.FINISHED
     session.save(update_fields=["status"])
     return FinishSummary(completed=completed, failed=failed)
