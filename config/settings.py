@@ -274,3 +274,23 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "certificates.certificate",
 )
 AUDITLOG_STORE_JSON_CHANGES = True
+
+# Roster imports (talent/importing.py). Files above these limits are refused
+# before a row is read. Imports of more rows than IMPORT_BACKGROUND_ROWS run as
+# a background task with a progress bar.
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 5_000)
+IMPORT_MAX_RECORDED_PROBLEMS = 1_000
+# Only holders of app.import_<model> / app.export_<model> (administrators) may
+# import or export in the admin; unset, any staff user could.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True  # every import is in ImportRecord and the audit log
+# Where a previewed file waits for its confirmation: the local temp folder by
+# default; with several web servers, import_export.tmp_storages.MediaStorage.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = env_str(
+    "IMPORT_EXPORT_TMP_STORAGE_CLASS", "import_export.tmp_storages.TempFolderStorage"
+)
+# How background work runs (talent/tasks.py): "thread" in this process, or "inline".
+BACKGROUND_TASKS = env_str("BACKGROUND_TASKS", "thread")

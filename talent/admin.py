@@ -3,7 +3,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from talent.models import LearningRecord, Organization, Practitioner, SubDistrict, User
+from talent.importing_admin import ImportRecordAdmin, RosterExportMixin
+from talent.models import ImportRecord, LearningRecord, Organization, Practitioner, SubDistrict, User
+from talent.resources import PractitionerResource
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -50,7 +52,9 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Practitioner)
-class PractitionerAdmin(admin.ModelAdmin):
+class PractitionerAdmin(RosterExportMixin, admin.ModelAdmin):
+    resource_classes = [PractitionerResource]
+    import_kinds = ("practitioners",)
     list_display = ["name", "resident_id", "mobile", "organization", "kind", "qualification_level", "sub_district"]
     list_filter = ["kind", "qualification_level", "status", "specialties", "sub_district", "organization__kind"]
     list_select_related = ["organization", "sub_district"]
@@ -99,3 +103,6 @@ class LearningRecordAdmin(admin.ModelAdmin):
             obj.source = LearningRecord.Source.EXTERNAL
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+admin.site.register(ImportRecord, ImportRecordAdmin)

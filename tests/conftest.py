@@ -19,6 +19,7 @@ def _test_settings(settings):
     # Tests sign in many times from one address; allauth's limits would refuse them.
     settings.ACCOUNT_RATE_LIMITS = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.BACKGROUND_TASKS = "inline"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,279 @@
+"""Roster import and export in the admin.
+
+Import is preview first: the upload runs as a dry run and shows what would be
+new, updated, unchanged or wrong, row by row; only an import with no problem
+can be confirmed, and the confirmation writes exactly what the preview showed
+(or nothing). Large files are imported in the background with a progress bar.
+Export goes through django-import-export's admin with the same resources.
+"""
+
+import hashlib
+
+from django import forms
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.admin import ExportMixin
+from import_export.formats import base_formats
+
+from talent import exports, importing, tabular
+from talent.models import ImportRecord
+from talent.tasks import run_in_background
+
+
+class RosterExportMixin(ExportMixin):
+    """Export through the app's resource (XLSX, or CSV with a byte-order mark
+    for Excel), and links to the imports that fill this model."""
+
+    export_formats = [base_formats.XLSX, base_formats.CSV]
+    to_encoding = "utf-8-sig"
+    import_export_change_list_template = "admin/roster_change_list.html"
+    import_kinds: tuple[str, ...] = ()
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def changelist_view(self, request, extra_context=None):
+        kinds = [importing.KINDS[key] for key in self.import_kinds]
+        allowed = [kind for kind in kinds if request.user.has_perm(kind.permission)]
+        return super().changelist_view(request, {**(extra_context or {}), "import_kinds": allowed})
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("XLSX, or CSV in UTF-8 or GBK/GB18030 as Excel saves it."),
+    )
+
+    def __init__(self, *args, kind: importing.Kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind.option:
+            model = apps.get_model(kind.option_model)
+            self.fields[kind.option] = forms.ModelChoiceField(
+                model.objects.all(), label=model._meta.verbose_name, empty_label=None
+            )
+            self.order_fields([kind.option, "file"])
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            tabular.check_size(upload.size)
+        except tabular.UnreadableFile as refusal:
+            raise forms.ValidationError(refusal.message, code="too_large") from None
+        if not upload.name.lower().endswith((".xlsx", ".csv", ".txt")):
+            raise forms.ValidationError(_("Only .xlsx and .csv files can be imported."), code="file_type")
+        return upload
+
+
+def _storage(name=None):
+    storage_class = import_string(settings.IMPORT_EXPORT_TMP_STORAGE_CLASS)
+    return storage_class(name=name, read_mode="rb")
+
+
+class ImportRecordAdmin(admin.ModelAdmin):
+    """The record of every import, and the pages that run them."""
+
+    list_display = [
+        "started_at",
+        "kind",
+        "file_name",
+        "user",
+        "status",
+        "dry_run",
+        "new",
+        "updated",
+        "unchanged",
+        "invalid",
+    ]
+    list_filter = ["status", "kind", "dry_run"]
+    search_fields = ["file_name", "file_sha256", "user__email"]
+    date_hierarchy = "started_at"
+    list_select_related = ["user"]
+    change_list_template = "admin/talent/importrecord/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("new/<slug:kind>/", view(self.new_import_view), name="talent_importrecord_new"),
+            path(
+                "template/<slug:kind>.<slug:file_format>", view(self.template_view), name="talent_importrecord_template"
+            ),
+            path("<int:pk>/confirm/", view(self.confirm_view), name="talent_importrecord_confirm"),
+            path("<int:pk>/progress/", view(self.progress_view), name="talent_importrecord_progress"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        kinds = [kind for kind in importing.KINDS.values() if request.user.has_perm(kind.permission)]
+        return super().changelist_view(request, {**(extra_context or {}), "import_kinds": kinds})
+
+    def _kind(self, request, key) -> importing.Kind:
+        kind = importing.KINDS.get(key)
+        if kind is None:
+            raise Http404
+        if not request.user.has_perm(kind.permission):
+            raise PermissionDenied
+        return kind
+
+    def _context(self, request, **context):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, **context}
+
+    def new_import_view(self, request, kind):
+        kind = self._kind(request, kind)
+        form = UploadForm(request.POST or None, request.FILES or None, kind=kind)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            options = {kind.option: form.cleaned_data[kind.option]} if kind.option else {}
+            outcome = importing.run_import(
+                kind=kind, content=content, file_name=upload.name, user=request.user, dry_run=True, options=options
+            )
+            if outcome.ok:
+                storage = _storage()
+                storage.save(content)
+                outcome.record.stored_file = storage.name
+                outcome.record.save(update_fields=["stored_file"])
+            return TemplateResponse(
+                request,
+                "admin/talent/importrecord/preview.html",
+                self._context(
+                    request,
+                    title=_("Preview: %(kind)s") % {"kind": kind.label},
+                    kind=kind,
+                    outcome=outcome,
+                    record=outcome.record,
+                ),
+            )
+        context = self._context(
+            request,
+            title=_("Import: %(kind)s") % {"kind": kind.label},
+            kind=kind,
+            form=form,
+            max_size=filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES),
+            max_rows=settings.IMPORT_MAX_ROWS,
+            columns=[kind.resource_class().column_label(field) for field in kind.resource_class().import_fields()],
+        )
+        return TemplateResponse(request, "admin/talent/importrecord/upload.html", context)
+
+    def template_view(self, request, kind, file_format):
+        kind = self._kind(request, kind)
+        resource = kind.resource_class(user=request.user)
+        return exports.download(resource.template(), filename=f"{kind.key}-template", file_format=file_format)
+
+    def confirm_view(self, request, pk):
+        if request.method != "POST":
+            raise Http404
+        preview = get_object_or_404(ImportRecord, pk=pk, dry_run=True, user=request.user)
+        kind = self._kind(request, preview.kind)
+        if preview.status != ImportRecord.Status.PREVIEWED or not preview.stored_file:
+            messages.error(request, _("This preview cannot be confirmed (it had problems, or was confirmed already)."))
+            return redirect("admin:talent_importrecord_change", preview.pk)
+        storage = _storage(preview.stored_file)
+        try:
+            content = storage.read()
+        except OSError:
+            content = b""
+        if hashlib.sha256(content).hexdigest() != preview.file_sha256:
+            messages.error(request, _("The previewed file is no longer available. Upload it again."))
+            return redirect("admin:talent_importrecord_new", kind.key)
+        record = ImportRecord.objects.create(
+            kind=kind.key,
+            user=request.user,
+            file_name=preview.file_name,
+            file_sha256=preview.file_sha256,
+            file_size=preview.file_size,
+            dry_run=False,
+            options=preview.options,
+            preview=preview,
+            rows_total=preview.rows_total,
+        )
+        preview.stored_file = ""
+        preview.save(update_fields=["stored_file"])
+        if preview.rows_total > settings.IMPORT_BACKGROUND_ROWS:
+            messages.info(request, _("The import runs in the background; this page shows its progress."))
+        run = run_in_background if preview.rows_total > settings.IMPORT_BACKGROUND_ROWS else _call
+        run(confirm_import, record.pk, storage.name)
+        return redirect("admin:talent_importrecord_change", record.pk)
+
+    def progress_view(self, request, pk):
+        record = get_object_or_404(ImportRecord, pk=pk)
+        done = record.rows_done if record.is_finished else cache.get(importing.progress_key(record), 0)
+        return JsonResponse(
+            {
+                "status": record.status,
+                "status_display": record.get_status_display(),
+                "rows_done": done,
+                "rows_total": record.rows_total,
+                "finished": record.is_finished,
+            }
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = get_object_or_404(ImportRecord.objects.select_related("user", "preview"), pk=object_id)
+        if not self.has_view_permission(request, record):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            "admin/talent/importrecord/detail.html",
+            self._context(
+                request,
+                title=str(record),
+                record=record,
+                kind=importing.KINDS.get(record.kind),
+                progress_url=reverse("admin:talent_importrecord_progress", args=[record.pk]),
+                original=record,
+            ),
+        )
+
+
+def _call(func, *args):
+    func(*args)
+
+
+def confirm_import(record_pk: int, stored_file: str) -> None:
+    """Write a previewed file: all of it, exactly as previewed, or nothing."""
+    record = ImportRecord.objects.select_related("preview", "user").get(pk=record_pk)
+    kind = importing.KINDS[record.kind]
+    storage = _storage(stored_file)
+    try:
+        options = {}
+        if kind.option:
+            model = apps.get_model(kind.option_model)
+            options[kind.option] = model.objects.get(pk=record.options[kind.option])
+        importing.run_import(
+            kind=kind,
+            content=storage.read(),
+            file_name=record.file_name,
+            user=record.user,
+            dry_run=False,
+            options=options,
+            expected=record.preview.totals,
+            record=record,
+        )
+    except Exception as error:
+        ImportRecord.objects.filter(pk=record.pk).update(
+            status=ImportRecord.Status.FAILED, problems=[{"row": 0, "column": "", "message": str(error)}]
+        )
+        raise
+    finally:
+        storage.remove()

@@ -1,0 +1,288 @@
+"""Practitioner rosters in and out (django-import-export).
+
+An import creates or updates people keyed on the resident ID. Organizations
+come by name and are created when new (the preview says which); choices,
+specialties and sub-districts by their Chinese or English labels or codes.
+Rows are written in bulk: every row is checked first, so errors still name
+their row, and the specialties and the audit entries that bulk writes skip
+are written per batch.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields
+from import_export.instance_loaders import BaseInstanceLoader
+
+from talent import resident_id
+from talent.importing import (
+    ChoiceWidget,
+    DateWidget,
+    IntegerWidget,
+    LookupWidget,
+    MobileWidget,
+    ResidentIDWidget,
+    RosterResource,
+    text_field,
+)
+from talent.models import Organization, Practitioner, Specialty, SubDistrict
+
+SPECIALTY_SEPARATORS = re.compile(r"[、，,;；/\s]+")
+CHUNK = 2000
+
+
+class ResidentIDLoader(BaseInstanceLoader):
+    """Loads the file's existing practitioners (and their specialties) in a
+    few queries, in chunks that SQLite's parameter limit allows."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        ids = sorted({resident_id.normalize(value) for value in dataset["resident_id"] if value})
+        self.by_id = {}
+        for start in range(0, len(ids), CHUNK):
+            chunk = Practitioner.objects.filter(resident_id__in=ids[start : start + CHUNK])
+            self.by_id.update((p.resident_id, p) for p in chunk.select_related("organization", "sub_district"))
+        through = Practitioner.specialties.through
+        pks = sorted(p.pk for p in self.by_id.values())
+        specialties: dict[int, set[str]] = {pk: set() for pk in pks}
+        for start in range(0, len(pks), CHUNK):
+            rows = through.objects.filter(practitioner_id__in=pks[start : start + CHUNK])
+            for practitioner_id, code in rows.values_list("practitioner_id", "specialty_id"):
+                specialties[practitioner_id].add(code)
+        for practitioner in self.by_id.values():
+            practitioner._import_specialties = frozenset(specialties[practitioner.pk])
+
+    def get_instance(self, row):
+        return self.by_id.get(resident_id.normalize(row.get("resident_id") or ""))
+
+
+class OrganizationWidget(LookupWidget):
+    """An organization by name; a new name creates it, of the kind given in
+    the row's organization-kind column (or "other")."""
+
+    def __init__(self, resource):
+        super().__init__(Organization, ("name",), display="name")
+        self.resource = resource
+        self.kinds = ChoiceWidget(Organization.Kind, blank=Organization.Kind.OTHER)
+
+    def clean(self, value, row=None, **kwargs):
+        name = " ".join((value or "").split())
+        if not name:
+            return None
+        if self.cache is None:
+            self.load()
+        organization = self.cache.get(name.lower())
+        if organization is None:
+            try:
+                kind = self.kinds.clean((row or {}).get("organization_kind"))
+            except ValueError:
+                kind = Organization.Kind.OTHER  # the kind column reports its own error
+            organization = Organization.objects.create(name=name, kind=kind)
+            self.cache[name.lower()] = organization
+            self.resource.created_organizations.append(name)
+        return organization
+
+
+class SpecialtiesWidget(ChoiceWidget):
+    """Several specialties in one cell: 社区、老年 or community,elderly."""
+
+    def __init__(self):
+        super().__init__(Specialty.Code)
+
+    def clean(self, value, row=None, **kwargs):
+        parts = [part for part in SPECIALTY_SEPARATORS.split((value or "").strip()) if part]
+        return frozenset(super(SpecialtiesWidget, self).clean(part) for part in parts)
+
+    def render(self, value, obj=None, **kwargs):
+        return "、".join(str(Specialty.Code(code).label) for code in sorted(value or ()))
+
+
+class PractitionerResource(RosterResource):
+    name = text_field("name")
+    resident_id = fields.Field(attribute="resident_id", column_name="resident_id", widget=ResidentIDWidget())
+    mobile = fields.Field(attribute="mobile", column_name="mobile", widget=MobileWidget())
+    email = text_field("email")
+    organization_kind = fields.Field(
+        attribute="organization_kind",
+        column_name="organization_kind",
+        widget=ChoiceWidget(Organization.Kind, blank=None),
+    )
+    organization = fields.Field(attribute="organization", column_name="organization")
+    job_title = text_field("job_title")
+    kind = fields.Field(attribute="kind", column_name="kind", widget=ChoiceWidget(Practitioner.Kind))
+    education = fields.Field(
+        attribute="education", column_name="education", widget=ChoiceWidget(Practitioner.Education)
+    )
+    school = text_field("school")
+    major = text_field("major")
+    political_status = fields.Field(
+        attribute="political_status", column_name="political_status", widget=ChoiceWidget(Practitioner.PoliticalStatus)
+    )
+    qualification_level = fields.Field(
+        attribute="qualification_level",
+        column_name="qualification_level",
+        widget=ChoiceWidget(Practitioner.QualificationLevel, blank=Practitioner.QualificationLevel.NONE),
+    )
+    qualification_certificate_number = text_field("qualification_certificate_number")
+    qualification_year = fields.Field(
+        attribute="qualification_year", column_name="qualification_year", widget=IntegerWidget()
+    )
+    registration_date = fields.Field(
+        attribute="registration_date", column_name="registration_date", widget=DateWidget()
+    )
+    specialties = fields.Field(attribute="_import_specialties", column_name="specialties", widget=SpecialtiesWidget())
+    sub_district = fields.Field(
+        attribute="sub_district",
+        column_name="sub_district",
+        widget=LookupWidget(SubDistrict, ("name", "code"), display="name"),
+    )
+    status = fields.Field(
+        attribute="status",
+        column_name="status",
+        widget=ChoiceWidget(Practitioner.Status, blank=Practitioner.Status.ACTIVE),
+    )
+
+    header_aliases = {
+        "resident_id": ["身份证号码", "居民身份证号", "居民身份证号码", "id number", "身份证"],
+        "name": ["名字"],
+        "mobile": ["手机", "手机号", "联系电话", "mobile", "phone"],
+        "email": ["电子邮箱", "邮箱"],
+        "organization": ["工作单位", "单位", "单位名称"],
+        "organization_kind": ["单位性质"],
+        "kind": ["类别"],
+        "qualification_level": ["职业资格", "资格等级"],
+        "sub_district": ["所属街道", "街道"],
+        "specialties": ["专业领域", "服务领域"],
+    }
+    required_columns = ("name", "resident_id")
+    snapshot_exclude = ("organization_kind",)
+    example_row = {
+        "name": "张三",
+        "resident_id": "230602199001011238",
+        "mobile": "13912345678",
+        "organization": "大庆市东风街道社会工作服务站",
+        "organization_kind": "社会工作服务机构",
+        "kind": "持证社会工作者",
+        "qualification_level": "社会工作师",
+        "registration_date": "2025-03-01",
+        "specialties": "社区、老年",
+        "sub_district": "东风街道",
+    }
+
+    class Meta(RosterResource.Meta):
+        model = Practitioner
+        import_id_fields = ["resident_id"]
+        instance_loader_class = ResidentIDLoader
+        use_bulk = True
+        batch_size = 2000
+        skip_diff = True
+        fields = [
+            "name",
+            "resident_id",
+            "mobile",
+            "email",
+            "organization_kind",
+            "organization",
+            "job_title",
+            "kind",
+            "education",
+            "school",
+            "major",
+            "political_status",
+            "qualification_level",
+            "qualification_certificate_number",
+            "qualification_year",
+            "registration_date",
+            "specialties",
+            "sub_district",
+            "status",
+        ]
+        name = gettext_lazy("Practitioners")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.created_organizations: list[str] = []
+        self.fields["organization"].widget = OrganizationWidget(self)
+        self.seen_ids: dict[str, int] = {}
+
+    def column_labels(self):
+        return {"organization_kind": gettext_lazy("organization kind")}
+
+    def get_export_queryset(self, request=None):
+        return Practitioner.objects.select_related("organization", "sub_district").prefetch_related("specialties")
+
+    def get_queryset(self):
+        return Practitioner.objects.select_related("organization", "sub_district")
+
+    # Import ----------------------------------------------------------------
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        number = kwargs.get("row_number")
+        first = self.seen_ids.setdefault(instance.resident_id, number) if instance.resident_id else number
+        if first != number:
+            errors.setdefault("resident_id", []).append(
+                _("This resident ID is already in row %(row)s of the file.") % {"row": first}
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Related rows were found by the widgets, uniqueness within the file is
+        # checked above and against the database by the loader: skip the
+        # per-row queries full_clean() would make for each.
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=[*errors, "organization", "sub_district", "user"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def after_bulk_write(self, instances, *, created):
+        through = Practitioner.specialties.through
+        changed = [
+            p
+            for p in instances
+            if hasattr(p, "_import_specialties")
+            and (created or p._import_specialties != getattr(p, "_import_snapshot", {}).get("specialties"))
+        ]
+        if changed:
+            if not created:
+                through.objects.filter(practitioner_id__in=[p.pk for p in changed]).delete()
+            through.objects.bulk_create(
+                [through(practitioner_id=p.pk, specialty_id=code) for p in changed for code in p._import_specialties]
+            )
+        super().after_bulk_write(instances, created=created)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if self.created_organizations:
+            names = "、".join(self.created_organizations)
+            self.notices.append(
+                _("Organizations new to the registry, created with this import: %(names)s.") % {"names": names}
+            )
+
+    # Export ----------------------------------------------------------------
+
+    def dehydrate_resident_id(self, practitioner):
+        if self.user is not None and not self.user.has_perm("talent.view_full_resident_id"):
+            return practitioner.masked_resident_id
+        return practitioner.resident_id
+
+    def dehydrate_organization_kind(self, practitioner):
+        organization = practitioner.organization
+        return organization.get_kind_display() if organization else ""
+
+    def dehydrate_specialties(self, practitioner):
+        return "、".join(str(s) for s in practitioner.specialties.all())
