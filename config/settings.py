@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "placements",
     "certificates",
     "audit",
+    "reports",
 ]
 
 MIDDLEWARE = [

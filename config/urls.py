@@ -12,6 +12,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("placements/", include("placements.urls")),
     path("", include("certificates.urls")),
+    path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

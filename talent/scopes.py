@@ -19,7 +19,12 @@ def add_coordinator_rule(rule: Callable[..., Q]) -> None:
 
 
 def coordinator_filter(user) -> Q:
+    # Each rule is its own subquery: OR-ing the rules' joins in one query would
+    # multiply every person's enrolments by their placements and preferences,
+    # which takes minutes on a city-sized registry.
+    from talent.models import Practitioner
+
     condition = Q(pk__in=[])
     for rule in _coordinator_rules:
-        condition |= rule(user)
+        condition |= Q(pk__in=Practitioner.objects.filter(rule(user)).values("pk"))
     return condition
