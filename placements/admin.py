@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position, PracticeBase
+from placements.resources import PlacementResource, PositionResource
+from talent.importing_admin import RosterExportMixin
 
 
 @admin.register(PracticeBase)
@@ -24,7 +26,9 @@ class PlacementRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(RosterExportMixin, admin.ModelAdmin):
+    resource_classes = [PositionResource]
+    import_kinds = ("positions",)
     list_display = ["code", "title", "round", "base", "capacity", "supervisor", "specialty"]
     list_filter = ["round", "base", "specialty"]
     list_select_related = ["round", "base__sub_district", "supervisor"]
@@ -34,7 +38,9 @@ class PositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(RosterExportMixin, admin.ModelAdmin):
+    resource_classes = [PlacementResource]
+    import_kinds = ("placements",)
     list_display = ["trainee", "position", "status", "preference_rank", "tutor", "assigned_by"]
     list_filter = ["round", "status", "position__base"]
     list_select_related = ["trainee", "position__base__sub_district", "tutor", "assigned_by"]

@@ -140,6 +140,10 @@ class Position(models.Model):
         ordering = ["round", "base", "code"]
         verbose_name = _("position")
         verbose_name_plural = _("positions")
+        permissions = [
+            ("import_position", _("Can import positions")),
+            ("export_position", _("Can export positions")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "code"],
@@ -232,6 +236,10 @@ class Placement(models.Model):
         ordering = ["position", "trainee"]
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
+        permissions = [
+            ("import_placement", _("Can import placements")),
+            ("export_placement", _("Can export placements")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["trainee", "round"],

@@ -299,11 +299,21 @@ class RosterResource(resources.ModelResource):
         """What a row can change, to tell an unchanged row without a diff and
         to say in the audit log what an update changed."""
         values = {}
-        for field in self.import_fields():
-            if field.attribute and field.column_name not in self.snapshot_exclude:
-                value = field.get_value(instance)
-                values[field.column_name] = getattr(value, "pk", value)
+        for column, attname in self._snapshot_attributes():
+            value = getattr(instance, attname, None)
+            values[column] = getattr(value, "pk", value)
         return values
+
+    def _snapshot_attributes(self) -> list[tuple[str, str]]:
+        # Foreign keys by their id column, so that comparing does not load them.
+        if not hasattr(self, "_snapshot_attrs"):
+            model_fields = {field.name: field for field in self._meta.model._meta.concrete_fields}
+            self._snapshot_attrs = [
+                (field.column_name, getattr(model_fields.get(field.attribute), "attname", field.attribute))
+                for field in self.import_fields()
+                if field.attribute and field.column_name not in self.snapshot_exclude
+            ]
+        return self._snapshot_attrs
 
     def after_init_instance(self, instance, new, row, **kwargs):
         instance._import_row = kwargs.get("row_number")

@@ -43,7 +43,7 @@ class ResidentIDLoader(BaseInstanceLoader):
         self.by_id = {}
         for start in range(0, len(ids), CHUNK):
             chunk = Practitioner.objects.filter(resident_id__in=ids[start : start + CHUNK])
-            self.by_id.update((p.resident_id, p) for p in chunk.select_related("organization", "sub_district"))
+            self.by_id.update((p.resident_id, p) for p in chunk)
         through = Practitioner.specialties.through
         pks = sorted(p.pk for p in self.by_id.values())
         specialties: dict[int, set[str]] = {pk: set() for pk in pks}

@@ -89,6 +89,10 @@ class Course(models.Model):
         ordering = ["base", "code"]
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+        permissions = [
+            ("import_course", _("Can import courses")),
+            ("export_course", _("Can export courses")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["base", "code"],
@@ -160,6 +164,10 @@ class CourseSession(models.Model):
         ordering = ["start_date", "pk"]
         verbose_name = _("course session")
         verbose_name_plural = _("course sessions")
+        permissions = [
+            ("import_coursesession", _("Can import course sessions")),
+            ("export_coursesession", _("Can export course sessions")),
+        ]
         indexes = [models.Index(fields=["status", "start_date"])]
         constraints = [
             models.CheckConstraint(
@@ -230,6 +238,10 @@ class Enrollment(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
+        permissions = [
+            ("import_enrollment", _("Can import enrolments and results")),
+            ("export_enrollment", _("Can export enrolments and results")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "trainee"],

@@ -1,0 +1,598 @@
+"""Courses, sessions, enrolments and results in and out (django-import-export).
+
+Courses and sessions are plain create-or-update imports keyed on what a
+coordinator's spreadsheet has: a course by training base and course code, a
+session by its course and start date. Enrolments and results go into one
+session chosen with the file, row by row through `training.services`, so an
+imported enrolment meets exactly the capacity, waitlist and eligibility rules of
+the web enrolment, and the preview (a rolled-back run) shows what they decided.
+"""
+
+import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+
+from talent import resident_id
+from talent.importing import (
+    ChoiceWidget,
+    DateWidget,
+    DecimalWidget,
+    IntegerWidget,
+    LookupWidget,
+    ResidentIDWidget,
+    RosterResource,
+    text_field,
+)
+from talent.models import Practitioner
+from training import services
+from training.models import Course, CourseSession, Enrollment, TrainingBase
+
+CHUNK = 2000
+RESIDENT_ID_ALIASES = ["身份证号码", "居民身份证号", "居民身份证号码", "身份证", "id number"]
+# Refusals about the session as a whole, not about the person in the row.
+SESSION_REFUSALS = {"not_open", "not_yet_open", "closed", "finished", "cannot_finish"}
+RESULT_REFUSAL_COLUMNS = {"hours_out_of_range": "attended_hours", "score_out_of_range": "score"}
+
+
+# --- People in a roster: by resident ID, with the name as a cross-check --------
+
+
+class TraineeWidget(ResidentIDWidget):
+    """A practitioner by resident ID, from the people the resource loaded for the file."""
+
+    def __init__(self, resource):
+        super().__init__()
+        self.resource = resource
+
+    def clean(self, value, row=None, **kwargs):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            resident_id.validate(value)
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
+        practitioner = self.resource.trainees.get(value)
+        if practitioner is None:
+            raise ValueError(
+                _("Nobody in the talent registry has the resident ID %(id)s; import them as practitioners first.")
+                % {"id": value}
+            )
+        return practitioner
+
+
+class TraineeRowResource(RosterResource):
+    """Rows about people already in the registry: the resident ID finds them,
+    the name (when given) must agree, and each person appears once per file."""
+
+    resident_id = fields.Field(attribute="trainee", column_name="resident_id")
+    name = fields.Field(column_name="name")
+
+    header_aliases = {"resident_id": RESIDENT_ID_ALIASES, "name": ["名字", "学员姓名"]}
+    required_columns = ("resident_id",)
+    #: Columns that exports write and imports accept but ignore: left out of the blank template.
+    info_columns = ("status",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["resident_id"].widget = TraineeWidget(self)
+        self.trainees: dict[str, Practitioner] = {}
+        self.first_row: dict[int, int] = {}
+
+    def column_labels(self):
+        return {
+            "resident_id": Practitioner._meta.get_field("resident_id").verbose_name,
+            "name": Practitioner._meta.get_field("name").verbose_name,
+        }
+
+    def template(self):
+        data = super().template()
+        for field in self.import_fields():
+            if field.column_name in self.info_columns:
+                del data[self.column_label(field)]
+        return data
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        ids = sorted({resident_id.normalize(value) for value in dataset["resident_id"] if value})
+        for start in range(0, len(ids), CHUNK):
+            found = Practitioner.objects.filter(resident_id__in=ids[start : start + CHUNK])
+            self.trainees.update((p.resident_id, p) for p in found)
+
+    def trainee_for(self, row) -> Practitioner | None:
+        return self.trainees.get(resident_id.normalize(str(row.get("resident_id") or "")))
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        trainee = instance.trainee if instance.trainee_id else None
+        if trainee is None and "trainee" not in errors:
+            errors["trainee"] = [_("Give the resident ID.")]
+        if trainee is not None:
+            number = kwargs.get("row_number")
+            first = self.first_row.setdefault(trainee.pk, number)
+            if first != number:
+                errors.setdefault("trainee", []).append(
+                    _("This resident ID is already in row %(row)s of the file.") % {"row": first}
+                )
+            name = " ".join(str(row.get("name") or "").split())
+            if name and name != trainee.name:
+                errors.setdefault("name", []).append(
+                    _("The name “%(name)s” does not match the registry, where this resident ID is %(registered)s.")
+                    % {"name": name, "registered": trainee.name}
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def refusal_error(self, refusal, column="trainee") -> ValidationError:
+        """A service's refusal as a row error, under the column it is about."""
+        key = NON_FIELD_ERRORS if refusal.code in SESSION_REFUSALS else column
+        return ValidationError({key: [ValidationError(refusal.message, code=refusal.code)]})
+
+    def dehydrate_resident_id(self, row):
+        if self.user is not None and not self.user.has_perm("talent.view_full_resident_id"):
+            return row.trainee.masked_resident_id
+        return row.trainee.resident_id
+
+    def dehydrate_name(self, row):
+        return row.trainee.name
+
+    def dehydrate_status(self, row):
+        return row.get_status_display()
+
+
+class SessionEnrollmentLoader(BaseInstanceLoader):
+    """The file's people's enrolments in the chosen session, as they were before the import."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        trainee_ids = sorted(p.pk for p in resource.trainees.values())
+        self.by_trainee: dict[int, Enrollment] = {}
+        for start in range(0, len(trainee_ids), CHUNK):
+            found = (
+                resource.session.enrollments.filter(trainee__in=trainee_ids[start : start + CHUNK])
+                .exclude(status=Enrollment.Status.CANCELLED)
+                .select_related("trainee", "session__course")
+                .order_by("pk")
+            )
+            self.by_trainee.update((e.trainee_id, e) for e in found)
+
+    def get_instance(self, row):
+        trainee = self.resource.trainee_for(row)
+        return self.by_trainee.get(trainee.pk) if trainee else None
+
+
+# --- Enrolments ----------------------------------------------------------------
+
+
+class EnrollmentResource(TraineeRowResource):
+    """People into one session, in file order, each through `services.enroll`:
+    seats while they last, then the waitlist. Someone already in the session
+    is an unchanged row. The status column is written by exports and ignored
+    by imports."""
+
+    status = fields.Field(column_name="status")
+
+    example_row = {"name": "张三", "resident_id": "230602199001011236"}
+
+    class Meta(RosterResource.Meta):
+        model = Enrollment
+        import_id_fields = ["resident_id"]
+        instance_loader_class = SessionEnrollmentLoader
+        skip_diff = True
+        fields = ["name", "resident_id", "status"]
+        name = gettext_lazy("Enrolments into a session")
+
+    def __init__(self, *, session=None, **kwargs):
+        super().__init__(**kwargs)
+        self.session = session
+
+    def get_queryset(self):
+        enrollments = Enrollment.objects.select_related("trainee")
+        return enrollments.filter(session=self.session) if self.session else enrollments
+
+    def get_export_queryset(self, request=None):
+        return self.get_queryset().live().order_by("status", "waitlist_order", "created_at", "pk")
+
+    def init_instance(self, row=None):
+        return Enrollment(session=self.session)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The service decides whether and how the person is enrolled.
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+
+    def do_instance_save(self, instance, is_create):
+        try:
+            enrollment = services.enroll(trainee=instance.trainee, session=self.session)
+        except services.EnrollmentRefused as refusal:
+            raise self.refusal_error(refusal) from None
+        instance.pk = enrollment.pk
+        instance.status = enrollment.status
+        instance.waitlist_order = enrollment.waitlist_order
+        instance._state.adding = False
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        if instance.status == Enrollment.Status.WAITLISTED:
+            self.notices.append(
+                _("Row %(row)s: %(name)s goes on the waitlist (position %(position)s).")
+                % {
+                    "row": kwargs.get("row_number"),
+                    "name": instance.trainee.name,
+                    "position": instance.waitlist_position(),
+                }
+            )
+
+
+# --- Results -------------------------------------------------------------------
+
+
+class ResultResource(TraineeRowResource):
+    """Attended hours and scores of one session's enrolled people, each row
+    through `services.record_results`; then the session is finished through
+    `services.finish_session` (in the preview too, rolled back, to count who
+    would complete). Unchanged rows are skipped."""
+
+    attended_hours = fields.Field(attribute="attended_hours", column_name="attended_hours", widget=DecimalWidget())
+    score = fields.Field(attribute="score", column_name="score", widget=DecimalWidget())
+    result_note = text_field("result_note")
+    status = fields.Field(column_name="status")
+
+    required_columns = ("resident_id", "attended_hours")
+    header_aliases = {
+        **TraineeRowResource.header_aliases,
+        "attended_hours": ["出勤学时", "学时", "hours"],
+        "score": ["成绩", "考核成绩", "分数"],
+        "result_note": ["备注", "note"],
+    }
+    example_row = {"name": "张三", "resident_id": "230602199001011236", "attended_hours": "16", "score": "85"}
+
+    class Meta(RosterResource.Meta):
+        model = Enrollment
+        import_id_fields = ["resident_id"]
+        instance_loader_class = SessionEnrollmentLoader
+        skip_diff = True
+        fields = ["name", "resident_id", "attended_hours", "score", "result_note", "status"]
+        name = gettext_lazy("Results of a session")
+
+    def __init__(self, *, session=None, **kwargs):
+        super().__init__(**kwargs)
+        self.session = session
+        self.in_file: set[int] = set()
+
+    def get_queryset(self):
+        enrollments = Enrollment.objects.select_related("trainee")
+        return enrollments.filter(session=self.session) if self.session else enrollments
+
+    def get_export_queryset(self, request=None):
+        with_results = (Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED, Enrollment.Status.FAILED)
+        return self.get_queryset().filter(status__in=with_results).order_by("trainee__name", "pk")
+
+    def init_instance(self, row=None):
+        return Enrollment(session=self.session)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if instance.trainee_id and "trainee" not in errors:
+            if instance.pk is None:
+                errors["trainee"] = [_("%(name)s is not enrolled in this session.") % {"name": instance.trainee.name}]
+            elif instance.status == Enrollment.Status.WAITLISTED:
+                errors["trainee"] = [
+                    _("%(name)s is on the waitlist of this session, not enrolled.") % {"name": instance.trainee.name}
+                ]
+            else:
+                self.in_file.add(instance.pk)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        checked = {"attended_hours", "score", "result_note"} - set(errors)
+        try:
+            instance.clean_fields(exclude=[f.name for f in Enrollment._meta.fields if f.name not in checked])
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def do_instance_save(self, instance, is_create):
+        result = services.Result(
+            attended_hours=instance.attended_hours, score=instance.score, note=instance.result_note
+        )
+        try:
+            services.record_results(session=self.session, results={instance.pk: result})
+        except services.EnrollmentRefused as refusal:
+            column = {"hours_out_of_range": "attended_hours", "score_out_of_range": "score"}.get(
+                refusal.code, "trainee"
+            )
+            raise self.refusal_error(refusal, column) from None
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if result.has_errors() or result.has_validation_errors():
+            return
+        missing = list(
+            self.session.enrollments.filter(status=Enrollment.Status.ENROLLED)
+            .exclude(pk__in=self.in_file)
+            .values_list("trainee__name", flat=True)
+        )
+        if missing:
+            self.notices.append(
+                _("Not in the file, so they will not pass: %(names)s.") % {"names": "、".join(sorted(missing))}
+            )
+        summary = services.finish_session(session=self.session)
+        if summary.already_finished:
+            self.notices.append(_("The session was already finished."))
+        elif kwargs.get("dry_run"):
+            self.notices.append(
+                _("The session will be finished: %(completed)d complete the course, %(failed)d do not pass.")
+                % {"completed": summary.completed, "failed": summary.failed}
+            )
+        else:
+            self.notices.append(
+                _("The session is finished: %(completed)d completed the course, %(failed)d did not pass.")
+                % {"completed": summary.completed, "failed": summary.failed}
+            )
+
+
+# --- Courses and sessions ------------------------------------------------------
+
+
+class TrainingBaseWidget(LookupWidget):
+    def __init__(self):
+        super().__init__(TrainingBase, ("name", "short_name"), display="name")
+
+    def load(self):
+        super().load()
+        self.cache.pop("", None)  # bases without a short name
+
+
+class CourseResource(RosterResource):
+    """Courses keyed on training base (by name or short name) and course code."""
+
+    base = fields.Field(attribute="base", column_name="base", widget=TrainingBaseWidget())
+    code = text_field("code")
+    title = text_field("title")
+    topic = fields.Field(
+        attribute="topic", column_name="topic", widget=ChoiceWidget(Course.Topic, blank=Course.Topic.OTHER)
+    )
+    hours = fields.Field(attribute="hours", column_name="hours", widget=DecimalWidget())
+    pass_mark = fields.Field(attribute="pass_mark", column_name="pass_mark", widget=DecimalWidget())
+    minimum_qualification_level = fields.Field(
+        attribute="minimum_qualification_level",
+        column_name="minimum_qualification_level",
+        widget=ChoiceWidget(Practitioner.QualificationLevel, blank=Practitioner.QualificationLevel.NONE),
+    )
+    description = text_field("description")
+
+    header_aliases = {
+        "base": ["培训基地", "基地", "training base"],
+        "code": ["课程编号", "课程代码", "code"],
+        "title": ["课程名称", "课程", "title"],
+        "hours": ["学时", "课时"],
+        "pass_mark": ["及格分", "合格分数"],
+        "minimum_qualification_level": ["资格要求", "最低资格"],
+    }
+    required_columns = ("base", "code", "title", "hours")
+    example_row = {
+        "base": "黑龙江八一农垦大学",
+        "code": "SW101",
+        "title": "社会工作实务",
+        "topic": "社区工作",
+        "hours": "16",
+        "pass_mark": "60",
+        "minimum_qualification_level": "无",
+    }
+
+    class Meta(RosterResource.Meta):
+        model = Course
+        import_id_fields = ["base", "code"]
+        skip_diff = True
+        fields = ["base", "code", "title", "topic", "hours", "pass_mark", "minimum_qualification_level", "description"]
+        name = gettext_lazy("Courses")
+
+    def get_queryset(self):
+        return Course.objects.select_related("base")
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None  # import_instance reports the cell
+
+
+class SessionDateTimeWidget(widgets.Widget):
+    """A local date and time, 2026-09-01 09:00; a date alone means the start
+    of that day (or its end, for a deadline)."""
+
+    def __init__(self, *, end_of_day=False):
+        super().__init__()
+        self.end_of_day = end_of_day
+        self.dates = DateWidget()
+
+    def clean(self, value, row=None, **kwargs):
+        value = " ".join(str(value or "").replace("T", " ").split())
+        if not value:
+            return None
+        for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
+            try:
+                return timezone.make_aware(datetime.datetime.strptime(value, pattern))
+            except ValueError:
+                continue
+        try:
+            day = self.dates.clean(value)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a date and time; write it as 2026-09-01 09:00.") % {"value": value}
+            ) from None
+        moment = datetime.time(23, 59, 59) if self.end_of_day else datetime.time(0, 0)
+        return timezone.make_aware(datetime.datetime.combine(day, moment))
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        local = timezone.localtime(value)
+        return local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
+
+
+class CourseWidget(widgets.Widget):
+    """A course by its code, within the training base given in the same row
+    (a code alone is enough while no other base uses it)."""
+
+    def __init__(self):
+        super().__init__()
+        self.bases = TrainingBaseWidget()
+        self.by_code: dict[str, list[Course]] | None = None
+
+    def clean(self, value, row=None, **kwargs):
+        code = str(value or "").strip()
+        if not code:
+            return None
+        if self.by_code is None:
+            self.by_code = {}
+            for course in Course.objects.select_related("base"):
+                self.by_code.setdefault(course.code.lower(), []).append(course)
+        courses = self.by_code.get(code.lower(), [])
+        try:
+            base = self.bases.clean((row or {}).get("base"))
+        except ValueError:
+            base = None  # the base column reports its own error
+        if base is not None:
+            courses = [course for course in courses if course.base_id == base.pk]
+        if not courses:
+            raise ValueError(_("There is no course with the code “%(code)s”.") % {"code": code})
+        if len(courses) > 1:
+            raise ValueError(
+                _("Several training bases have a course “%(code)s”; give the training base.") % {"code": code}
+            )
+        return courses[0]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
+
+
+class CourseSessionResource(RosterResource):
+    """Sessions keyed on course (training base and course code) and start
+    date. A changed capacity goes through `services.change_capacity`, which
+    fills freed seats from the waitlist; finishing is left to the results import."""
+
+    base = fields.Field(column_name="base")
+    course = fields.Field(attribute="course", column_name="course", widget=CourseWidget())
+    start_date = fields.Field(attribute="start_date", column_name="start_date", widget=DateWidget())
+    end_date = fields.Field(attribute="end_date", column_name="end_date", widget=DateWidget())
+    capacity = fields.Field(attribute="capacity", column_name="capacity", widget=IntegerWidget())
+    enrollment_opens = fields.Field(
+        attribute="enrollment_opens", column_name="enrollment_opens", widget=SessionDateTimeWidget()
+    )
+    enrollment_closes = fields.Field(
+        attribute="enrollment_closes", column_name="enrollment_closes", widget=SessionDateTimeWidget(end_of_day=True)
+    )
+    status = fields.Field(
+        attribute="status",
+        column_name="status",
+        widget=ChoiceWidget(CourseSession.Status, blank=CourseSession.Status.DRAFT),
+    )
+    schedule = text_field("schedule")
+    location = text_field("location")
+    instructors = text_field("instructors")
+
+    header_aliases = {
+        "base": ["培训基地", "基地", "training base"],
+        "course": ["课程编号", "课程代码", "course code"],
+        "start_date": ["开班日期", "开始日期"],
+        "end_date": ["结束日期", "结业日期"],
+        "capacity": ["名额", "人数上限"],
+        "enrollment_opens": ["报名开始", "报名开始时间"],
+        "enrollment_closes": ["报名截止", "报名截止时间"],
+        "location": ["地点", "上课地点"],
+        "instructors": ["授课教师", "讲师"],
+    }
+    required_columns = ("course", "start_date", "end_date", "capacity", "enrollment_opens", "enrollment_closes")
+    example_row = {
+        "base": "黑龙江八一农垦大学",
+        "course": "SW101",
+        "start_date": "2026-09-01",
+        "end_date": "2026-09-03",
+        "capacity": "40",
+        "enrollment_opens": "2026-08-01 09:00",
+        "enrollment_closes": "2026-08-25 17:00",
+        "status": "开放报名",
+        "schedule": "每天 9:00–16:30",
+        "location": "大庆市萨尔图区",
+        "instructors": "王老师",
+    }
+
+    class Meta(RosterResource.Meta):
+        model = CourseSession
+        import_id_fields = ["course", "start_date"]
+        skip_diff = True
+        fields = [
+            "base",
+            "course",
+            "start_date",
+            "end_date",
+            "capacity",
+            "enrollment_opens",
+            "enrollment_closes",
+            "status",
+            "schedule",
+            "location",
+            "instructors",
+        ]
+        name = gettext_lazy("Course sessions")
+
+    def column_labels(self):
+        return {"base": TrainingBase._meta.verbose_name, "course": Course._meta.get_field("code").verbose_name}
+
+    def get_queryset(self):
+        return CourseSession.objects.select_related("course__base")
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except (ValueError, CourseSession.MultipleObjectsReturned):
+            return None  # import_instance reports the cell, or two sessions share a start: a new one
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        before = getattr(instance, "_import_snapshot", {}).get("status")
+        if instance.status == CourseSession.Status.FINISHED and before != CourseSession.Status.FINISHED:
+            errors.setdefault("status", []).append(
+                _("A session is finished by importing its results or from its roster, not here.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def do_instance_save(self, instance, is_create):
+        capacity = instance.capacity
+        before = getattr(instance, "_import_snapshot", {}).get("capacity", capacity)
+        if is_create or capacity == before:
+            instance.save(force_insert=is_create)
+            return
+        instance.capacity = before
+        instance.save()
+        try:
+            services.change_capacity(session=instance, capacity=capacity)
+        except services.EnrollmentRefused as refusal:
+            raise ValidationError({"capacity": [ValidationError(refusal.message, code=refusal.code)]}) from None
+        instance.capacity = capacity
+
+    def dehydrate_base(self, session):
+        return session.course.base.name
