@@ -93,6 +93,13 @@ class Certificate(models.Model):
         ordering = ["-issued_at", "-pk"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
+        # The dashboards and reports count certificates by when they were issued or revoked.
+        indexes = [
+            models.Index(fields=["issued_at"], name="certificate_issued_at_idx"),
+            models.Index(
+                fields=["revoked_at"], name="certificate_revoked_at_idx", condition=Q(revoked_at__isnull=False)
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(enrollment__isnull=False, placement__isnull=True)

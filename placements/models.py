@@ -77,6 +77,7 @@ class PlacementRound(models.Model):
         ordering = ["-internship_start", "pk"]
         verbose_name = _("placement round")
         verbose_name_plural = _("placement rounds")
+        indexes = [models.Index(fields=["internship_start"], name="round_internship_start_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(internship_end__gte=F("internship_start")),
@@ -278,6 +279,8 @@ class HourLog(models.Model):
         ordering = ["-date"]
         verbose_name = _("hour log")
         verbose_name_plural = _("hour logs")
+        # Hours awaiting approval, on every coordinator's dashboard.
+        indexes = [models.Index(fields=["placement"], name="hour_log_submitted_idx", condition=Q(status="submitted"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["placement", "date"],

@@ -275,6 +275,8 @@ class Practitioner(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("practitioner")
         verbose_name_plural = _("practitioners")
+        # Continuing-education compliance groups people by level and cycle start.
+        indexes = [models.Index(fields=["qualification_level", "registration_date"], name="practitioner_ce_cycle_idx")]
         permissions = [
             ("view_full_resident_id", _("Can see resident IDs unmasked")),
             ("import_practitioner", _("Can import practitioners")),

@@ -238,6 +238,8 @@ class Enrollment(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
+        # Seat counts and the dashboards' fill and completion figures.
+        indexes = [models.Index(fields=["session", "status"], name="enrollment_session_status_idx")]
         permissions = [
             ("import_enrollment", _("Can import enrolments and results")),
             ("export_enrollment", _("Can export enrolments and results")),
