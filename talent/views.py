@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from talent import exports, history, ledger
 from talent.forms import ContactForm, RegistryFilterForm
 from talent.models import Practitioner
+from talent.resources import PractitionerResource
 
 # Latest changes on a practitioner's page; the audit log has the rest.
 HISTORY_LENGTH = 10
@@ -15,7 +16,7 @@ HISTORY_LENGTH = 10
 
 @login_required
 @permission_required("talent.view_practitioner", raise_exception=True)
-def practitioner_list(request):
+def practitioner_list(request, file_format=None):
     practitioners = (
         Practitioner.objects.visible_to(request.user)
         .select_related("organization", "sub_district")
@@ -25,6 +26,10 @@ def practitioner_list(request):
     if form.is_valid():
         full_id = request.user.has_perm("talent.view_full_resident_id")
         practitioners = form.filter(practitioners, full_id=full_id)
+    if file_format:
+        # What the list shows, in the import's columns: IDs masked for all but administrators.
+        data = PractitionerResource(user=request.user).export(practitioners)
+        return exports.download(data, filename="practitioners", file_format=file_format)
     page = Paginator(practitioners, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "talent/practitioner_list.html", {"form": form, "page": page})
 

@@ -12,10 +12,21 @@ from pathlib import Path
 from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from talent.resident_id import check_character  # noqa: E402
+from talent.resident_id import check_character
 
 HERE = Path(__file__).resolve().parent
-HEADERS_ZH = ["姓名", "身份证号", "手机号码", "工作单位", "单位类型", "人员类别", "职业资格等级", "登记日期", "专业领域", "街道"]
+HEADERS_ZH = [
+    "姓名",
+    "身份证号",
+    "手机号码",
+    "工作单位",
+    "单位类型",
+    "人员类别",
+    "职业资格等级",
+    "登记日期",
+    "专业领域",
+    "街道",
+]
 
 
 def resident_id(n: int) -> str:
@@ -24,9 +35,31 @@ def resident_id(n: int) -> str:
 
 
 ROWS = [
-    ["张伟", resident_id(11), "13912345671", "东风街道社会工作服务站", "社会工作服务机构", "持证社会工作者", "社会工作师", "2025-03-01", "社区、老年", "东风街道"],
+    [
+        "张伟",
+        resident_id(11),
+        "13912345671",
+        "东风街道社会工作服务站",
+        "社会工作服务机构",
+        "持证社会工作者",
+        "社会工作师",
+        "2025-03-01",
+        "社区、老年",
+        "东风街道",
+    ],
     ["李娜", resident_id(12), "+86 139 1234 5672", "大庆市第一中学", "学校", "学生", "无", "", "青少年", "会战街道"],
-    ["王芳", resident_id(13).lower().replace("x", "x"), "13912345673", "东风街道社会工作服务站", "", "社区工作者", "助理社会工作师", "2024/9/1", "", "东风街道"],
+    [
+        "王芳",
+        resident_id(13).lower().replace("x", "x"),
+        "13912345673",
+        "东风街道社会工作服务站",
+        "",
+        "社区工作者",
+        "助理社会工作师",
+        "2024/9/1",
+        "",
+        "东风街道",
+    ],
 ]
 
 

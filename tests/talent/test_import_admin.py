@@ -192,3 +192,24 @@ def test_command_fails_and_writes_nothing_on_a_bad_file(administrator, sub_distr
         call_command("import_roster", str(DATA / "broken_duplicate_id.csv"), kind="practitioners", stderr=err)
     assert "第 4 行" in err.getvalue() or "row 4" in err.getvalue()
     assert Practitioner.objects.count() == 0
+
+
+def test_coordinator_exports_only_their_bases_people_with_ids_masked(client, coordinator_a, trainee, other_trainee):
+    from talent.models import Practitioner
+
+    client.force_login(coordinator_a)
+    response = client.get(reverse("talent:practitioner-export", args=["csv"]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    mine, theirs = trainee.practitioner, other_trainee.practitioner
+    assert mine.name in text and mine.masked_resident_id in text and mine.resident_id not in text
+    assert theirs.name not in text
+    assert Practitioner.objects.count() == 2
+    xlsx = client.get(reverse("talent:practitioner-export", args=["xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    assert client.get(reverse("talent:practitioner-export", args=["pdf"])).status_code == 404
+
+
+def test_trainees_cannot_export_the_registry(client, trainee):
+    client.force_login(trainee)
+    assert client.get(reverse("talent:practitioner-export", args=["csv"])).status_code == 403
