@@ -5,15 +5,18 @@ prints the same numbers as a table, for screen readers and for copying. Colours
 and type sizes come from static/css/reports.css (the CSP allows no inline style).
 """
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-WIDTH = 320
-LABEL_WIDTH = 110
+WIDTH = 360
+LABEL_WIDTH = 150
 BAR_SPACE = 165
 ROW_HEIGHT = 16
 BAR_HEIGHT = 11
-LABEL_CHARACTERS = 12
+# Room for a label, in half-width characters (a hanzi counts two): about 16
+# hanzi or 28 letters at the chart's type size.
+LABEL_UNITS = 28
 
 Number = int | float | Decimal
 
@@ -29,8 +32,12 @@ class Bar:
 
     @property
     def short_label(self) -> str:
-        label = str(self.label)
-        return label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1] + "…"
+        label, units = str(self.label), 0
+        for i, character in enumerate(label):
+            units += 2 if unicodedata.east_asian_width(character) in "WF" else 1
+            if units > LABEL_UNITS:
+                return label[: max(i - 1, 1)] + "…"
+        return label
 
     @property
     def text_y(self) -> int:

@@ -28,3 +28,33 @@ def test_no_template_has_inline_script_or_style():
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", source), template
         assert "style=" not in source, template
         assert not re.search(r"\son[a-z]+=", source), template
+
+
+def _routes_without_arguments(resolver, prefix=""):
+    """Every route of the project that takes no argument, admin included."""
+    from django.urls import URLPattern, URLResolver
+
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if "<" in route or "(?P" in route:
+            continue
+        if isinstance(entry, URLResolver):
+            yield from _routes_without_arguments(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield "/" + route.lstrip("^").rstrip("$").replace("\\", "")
+
+
+def test_every_page_sends_the_policy_whoever_asks(client, administrator, trainee):
+    from django.urls import get_resolver
+
+    routes = sorted(set(_routes_without_arguments(get_resolver())))
+    assert "/audit/" in routes and "/reports/assessment/" in routes and "/admin/talent/importrecord/" in routes
+    for user in (None, trainee, administrator):
+        if user:
+            client.force_login(user)
+        for route in routes:
+            if "logout" in route:
+                continue
+            response = client.get(route)
+            policy = response.headers.get("Content-Security-Policy", "")
+            assert "script-src 'self'" in policy and "unsafe-inline" not in policy, (route, response.status_code)

@@ -79,3 +79,29 @@ def test_a_bad_boolean_fails_loudly():
     result = load_settings(DJANGO_DEBUG="maybe")
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_deploy_checks_pass_with_production_settings(tmp_path):
+    """`manage.py check --deploy` with debug off and a real secret key."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x7#kP2!qL9@mN4$vB8^wR1&zT6*yH3(jD5)fG0-sA=" * 2,
+        "DJANGO_ALLOWED_HOSTS": "social-work.example.cn",
+        "DJANGO_SECURE_SSL_REDIRECT": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
