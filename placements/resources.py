@@ -17,7 +17,7 @@ from placements import services
 from placements.models import Placement, PlacementRound, Position, PracticeBase
 from talent.importing import ChoiceWidget, IntegerWidget, LookupWidget, RosterResource, text_field
 from talent.models import Specialty
-from training.resources import CHUNK, TraineeRowResource
+from training.resources.people import CHUNK, TraineeRowResource
 
 # Where a refusal of the placements service belongs: the round as a whole, the
 # person, or (everything else) the position.
@@ -158,7 +158,7 @@ class PlacementResource(TraineeRowResource):
 
     header_aliases = {**TraineeRowResource.header_aliases, "position": ["岗位编号", "岗位代码", "position code"]}
     required_columns = ("resident_id", "position")
-    example_row = {"name": "张三", "resident_id": "230602199001011236", "position": "DF-01"}
+    example_row = {"name": "张三", "resident_id": "230602199001011238", "position": "DF-01"}
 
     class Meta(RosterResource.Meta):
         model = Placement

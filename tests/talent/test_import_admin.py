@@ -213,3 +213,17 @@ def test_coordinator_exports_only_their_bases_people_with_ids_masked(client, coo
 def test_trainees_cannot_export_the_registry(client, trainee):
     client.force_login(trainee)
     assert client.get(reverse("talent:practitioner-export", args=["csv"])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "kind", ["practitioners", "courses", "sessions", "enrollments", "results", "positions", "placements"]
+)
+def test_every_blank_template_example_has_a_valid_resident_id(kind):
+    from talent import resident_id
+    from talent.importing import KINDS
+
+    resource = KINDS[kind].resource_class()
+    example = resource.example_row.get("resident_id")
+    if example:
+        resident_id.validate(example)
+    assert set(resource.example_row) <= {field.column_name for field in resource.import_fields()}

@@ -209,7 +209,7 @@ def test_the_template_has_the_headers_and_an_example(administrator):
         template = EnrollmentResource(user=administrator).template()
 
     assert template.headers == ["name", "resident ID"]
-    assert template[0] == ("张三", "230602199001011236")
+    assert template[0] == ("张三", "230602199001011238")
 
 
 def test_unknown_columns_refuse_the_file(administrator):
@@ -245,3 +245,30 @@ def test_an_xlsx_export_reads_back_unchanged(administrator):
 
     assert outcome.ok
     assert outcome.totals["skip"] == 1
+
+
+def test_admin_enrolment_import_asks_for_the_session_and_confirms_what_it_previewed(client, administrator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from talent.models import ImportRecord
+
+    session = CourseSessionFactory(capacity=1)
+    people = PractitionerFactory.create_batch(2)
+    client.force_login(administrator)
+    url = reverse("admin:talent_importrecord_new", args=["enrollments"])
+    assert 'name="session"' in client.get(url).content.decode()
+
+    page = client.post(url, {"session": session.pk, "file": SimpleUploadedFile("e.csv", roster(*people))})
+    assert page.status_code == 200
+    preview = ImportRecord.objects.get(dry_run=True)
+    assert preview.options == {"session": session.pk} and preview.new == 2
+    assert any(people[1].name in notice for notice in preview.notices)  # goes on the waitlist
+    assert not Enrollment.objects.exists()
+
+    client.post(reverse("admin:talent_importrecord_confirm", args=[preview.pk]))
+    assert list(session.enrollments.order_by("pk").values_list("status", flat=True)) == [
+        Enrollment.Status.ENROLLED,
+        Enrollment.Status.WAITLISTED,
+    ]
+    assert ImportRecord.objects.get(dry_run=False).status == ImportRecord.Status.IMPORTED
