@@ -8,6 +8,7 @@ coordinators do at the same time.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from certificates import services as certificate_services
 from placements import matching
 from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position, Preference
+from talent import audit
 from talent.models import Practitioner, User
 from training.models import Enrollment
 
@@ -152,16 +154,19 @@ def match_round(*, round: PlacementRound, by: User | None = None) -> MatchReport
     trainees, choices = _waiting_trainees_and_eligible_choices(round, positions)
     capacity = {p.pk: p.capacity - held.get(p.pk, 0) for p in positions}
     assignment = matching.assign(choices, capacity, trainees)
-    # Created one by one (not bulk_create) so that the audit log records each proposal.
-    for trainee_id, (position_id, rank) in sorted(assignment.placed.items()):
-        Placement.objects.create(
-            trainee_id=trainee_id,
+    by_id = {p.pk: p for p in positions}
+    proposals = Placement.objects.bulk_create(
+        Placement(
+            trainee=trainees[trainee_id],
             round=round,
-            position_id=position_id,
+            position=by_id[position_id],
             preference_rank=rank,
             assigned_by=by,
             status=Placement.Status.PROPOSED,
         )
+        for trainee_id, (position_id, rank) in sorted(assignment.placed.items())
+    )
+    audit.record_bulk(proposals, action=LogEntry.Action.CREATE, actor=by)
     round.status = PlacementRound.Status.MATCHING
     round.save(update_fields=["status"])
     with_choice = {c.trainee for c in choices}
@@ -248,7 +253,7 @@ def withdraw_placement(*, placement: Placement) -> Placement:
 
 
 @transaction.atomic
-def confirm_round(*, round: PlacementRound) -> int:
+def confirm_round(*, round: PlacementRound, by: User | None = None) -> int:
     """Confirm every proposal and tell the trainees. Returns how many were confirmed."""
     round = PlacementRound.objects.select_for_update().get(pk=round.pk)
     if round.status != PlacementRound.Status.MATCHING:
@@ -257,11 +262,15 @@ def confirm_round(*, round: PlacementRound) -> int:
         round.placements.filter(status=Placement.Status.PROPOSED).select_related("trainee__user", "position__base")
     )
     now = timezone.now()
-    # Saved one by one (not bulk_update) so that the audit log records each confirmation.
     for placement in proposals:
         placement.status = Placement.Status.CONFIRMED
         placement.confirmed_at = now
-        placement.save(update_fields=["status", "confirmed_at"])
+    Placement.objects.bulk_update(proposals, ["status", "confirmed_at"])
+    confirmed = {
+        "status": [Placement.Status.PROPOSED.value, Placement.Status.CONFIRMED.value],
+        "confirmed_at": ["None", str(now)],
+    }
+    audit.record_bulk(proposals, action=LogEntry.Action.UPDATE, changes=lambda placement: confirmed, actor=by)
     round.status = PlacementRound.Status.CONFIRMED
     round.save(update_fields=["status"])
     transaction.on_commit(lambda: [_tell_confirmed(p) for p in proposals])

@@ -198,7 +198,7 @@ def run_matching(request, pk):
 def confirm_round(request, pk):
     round = _managed_round(request.user, pk)
     try:
-        confirmed = services.confirm_round(round=round)
+        confirmed = services.confirm_round(round=round, by=request.user)
     except services.PlacementRefused as refusal:
         messages.error(request, refusal.message)
     else:

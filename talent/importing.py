@@ -14,9 +14,7 @@ from collections import Counter
 
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
-from auditlog.registry import auditlog
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, transaction
@@ -28,7 +26,7 @@ from django.utils.translation import override as language
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
-from talent import exports, tabular
+from talent import audit, exports, tabular
 from talent.fields import normalize_mobile
 from talent.models import ImportRecord
 
@@ -355,8 +353,7 @@ class RosterResource(resources.ModelResource):
 
     def after_bulk_write(self, instances, *, created: bool) -> None:
         """Bulk writes skip save() and its signals: write the audit entries here."""
-        if auditlog.contains(self._meta.model):
-            audit_bulk_write(self, instances, created=created)
+        audit_bulk_write(self, instances, created=created)
 
     def import_row(self, row, instance_loader, **kwargs):
         result = super().import_row(row, instance_loader, **kwargs)
@@ -367,39 +364,30 @@ class RosterResource(resources.ModelResource):
 
 
 def audit_bulk_write(resource, instances, *, created: bool) -> None:
-    content_type = ContentType.objects.get_for_model(resource._meta.model)
-    extra = {"import": resource.import_record.pk} if resource.import_record else None
-    entries = []
-    for instance in instances:
+    def import_changes(instance) -> dict:
         if created:
             # The values a record was created with are its current values, or
             # the "before" side of its first later change: not repeated here.
-            changes = {}
-        else:
-            before = getattr(instance, "_import_snapshot", {})
-            changes = {
-                column: [_audit_text(before.get(column)), _audit_text(value)]
-                for column, value in resource.snapshot(instance).items()
-                if before.get(column) != value
-            }
-        entries.append(
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(instance.pk),
-                object_id=instance.pk,
-                object_repr=str(instance)[:200],
-                action=LogEntry.Action.CREATE if created else LogEntry.Action.UPDATE,
-                changes=changes,
-                actor=resource.user if getattr(resource.user, "pk", None) else None,
-                additional_data=extra,
-            )
-        )
-    LogEntry.objects.bulk_create(entries, batch_size=2000)
+            return {}
+        before = getattr(instance, "_import_snapshot", {})
+        return {
+            column: [_audit_text(before.get(column)), _audit_text(value)]
+            for column, value in resource.snapshot(instance).items()
+            if before.get(column) != value
+        }
+
+    audit.record_bulk(
+        instances,
+        action=LogEntry.Action.CREATE if created else LogEntry.Action.UPDATE,
+        changes=import_changes,
+        actor=resource.user if getattr(resource.user, "pk", None) else None,
+        additional_data={"import": resource.import_record.pk} if resource.import_record else None,
+    )
 
 
 def _audit_text(value) -> str | None:
     if value is None:
-        return "None"
+        return None
     if isinstance(value, frozenset | set | list | tuple):
         return ", ".join(sorted(str(v) for v in value))
     return str(value)

@@ -221,17 +221,18 @@ def test_results_finishing_and_waitlist_moves_are_recorded_row_by_row(trainee, o
     assert latest_entry(enrolled).changes["status"] == ["enrolled", "completed"]
 
 
-def test_matching_and_confirming_a_round_are_recorded(position_a, trainee):
+def test_matching_and_confirming_a_round_are_recorded(position_a, trainee, administrator):
     round = position_a.round
     round.status = round.Status.COLLECTING
     round.preference_deadline = timezone.now() + datetime.timedelta(days=1)
     round.save()
     placement_services.submit_preferences(trainee=trainee.practitioner, round=round, positions=[position_a])
 
-    placement_services.match_round(round=round)
-    placement_services.confirm_round(round=round)
+    placement_services.match_round(round=round, by=administrator)
+    placement_services.confirm_round(round=round, by=administrator)
 
     placement = trainee.practitioner.placements.get()
     created, confirmed = LogEntry.objects.get_for_object(placement).order_by("timestamp", "pk")
     assert created.changes["status"] == [None, "proposed"]
     assert confirmed.changes["status"] == ["proposed", "confirmed"]
+    assert created.actor == confirmed.actor == administrator
