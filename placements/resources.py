@@ -11,13 +11,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
-from import_export.instance_loaders import BaseInstanceLoader
 
 from placements import services
 from placements.models import Placement, PlacementRound, Position, PracticeBase
 from talent.importing import ChoiceWidget, IntegerWidget, LookupWidget, RosterResource, text_field
 from talent.models import Specialty
-from training.resources.people import CHUNK, TraineeRowResource
+from training.resources.people import TraineeRecordLoader, TraineeRowResource
 
 # Where a refusal of the placements service belongs: the round as a whole, the
 # person, or (everything else) the position.
@@ -128,26 +127,6 @@ class RoundPositionWidget(widgets.Widget):
         return value.code if value else ""
 
 
-class RoundPlacementLoader(BaseInstanceLoader):
-    """The file's people's placements in the chosen round, as they were before the import."""
-
-    def __init__(self, resource, dataset=None):
-        super().__init__(resource, dataset)
-        trainee_ids = sorted(p.pk for p in resource.trainees.values())
-        self.by_trainee: dict[int, Placement] = {}
-        for start in range(0, len(trainee_ids), CHUNK):
-            found = (
-                resource.round.placements.filter(trainee__in=trainee_ids[start : start + CHUNK])
-                .exclude(status=Placement.Status.WITHDRAWN)
-                .select_related("trainee", "position")
-            )
-            self.by_trainee.update((p.trainee_id, p) for p in found)
-
-    def get_instance(self, row):
-        trainee = self.resource.trainee_for(row)
-        return self.by_trainee.get(trainee.pk) if trainee else None
-
-
 class PlacementResource(TraineeRowResource):
     """People into positions of one round. Someone placed elsewhere in the
     round is moved; someone already in that position is an unchanged row. The
@@ -163,7 +142,7 @@ class PlacementResource(TraineeRowResource):
     class Meta(RosterResource.Meta):
         model = Placement
         import_id_fields = ["resident_id"]
-        instance_loader_class = RoundPlacementLoader
+        instance_loader_class = TraineeRecordLoader
         skip_diff = True
         fields = ["name", "resident_id", "position", "status"]
         name = gettext_lazy("Placements into a round")
@@ -172,6 +151,13 @@ class PlacementResource(TraineeRowResource):
         super().__init__(**kwargs)
         self.round = round
         self.fields["position"].widget = RoundPositionWidget(self)
+
+    def existing_records(self, trainee_ids):
+        return (
+            self.round.placements.filter(trainee__in=trainee_ids)
+            .exclude(status=Placement.Status.WITHDRAWN)
+            .select_related("trainee", "position")
+        )
 
     def column_labels(self):
         return {**super().column_labels(), "position": Position._meta.get_field("code").verbose_name}

@@ -1,40 +1,17 @@
-import csv
-import io
-
 import pytest
 from django.utils import translation
 
 from placements import services
 from placements.models import Placement, PlacementRound
 from placements.resources import PlacementResource
-from talent.importing import KINDS, run_import
 from tests.factories import CourseFactory, PractitionerFactory
+from tests.importing import csv_file, problems_of, run
 
 pytestmark = pytest.mark.django_db
 
 
-def csv_file(headers, rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode()
-
-
 def import_placements(content, *, round, user, dry_run=False):
-    with translation.override("en"):
-        return run_import(
-            kind=KINDS["placements"],
-            content=content,
-            file_name="placements.csv",
-            user=user,
-            dry_run=dry_run,
-            options={"round": round},
-        )
-
-
-def problems_of(outcome):
-    return [(p.row, p.column) for p in outcome.problems]
+    return run("placements", content, user=user, dry_run=dry_run, round=round)
 
 
 @pytest.fixture

@@ -1,35 +1,17 @@
-import csv
-import io
-
 import pytest
 from django.utils import translation
 
 from placements import services
 from placements.models import PlacementRound, Position
 from placements.resources import PositionResource
-from talent.importing import KINDS, run_import
 from tests.factories import PractitionerFactory
+from tests.importing import csv_file, problems_of, run
 
 pytestmark = pytest.mark.django_db
 
 
-def csv_file(headers, rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode()
-
-
 def import_positions(content, user, dry_run=False):
-    with translation.override("en"):
-        return run_import(
-            kind=KINDS["positions"], content=content, file_name="positions.csv", user=user, dry_run=dry_run
-        )
-
-
-def problems_of(outcome):
-    return [(p.row, p.column) for p in outcome.problems]
+    return run("positions", content, user=user, dry_run=dry_run)
 
 
 def test_positions_preview_then_import_creates_and_updates(round_a, base_a, make_position, administrator):

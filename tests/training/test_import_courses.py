@@ -1,34 +1,15 @@
-import csv
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
 
-from talent.importing import KINDS, run_import
 from tests.factories import CourseFactory, CourseSessionFactory, EnrollmentFactory, TrainingBaseFactory
+from tests.importing import csv_file, problems_of, run
 from training.models import Course, CourseSession, Enrollment
 from training.resources import CourseResource, CourseSessionResource
 
 pytestmark = pytest.mark.django_db
-
-
-def csv_file(headers, rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode()
-
-
-def run(kind, content, user, dry_run=False):
-    with translation.override("en"):
-        return run_import(kind=KINDS[kind], content=content, file_name="x.csv", user=user, dry_run=dry_run)
-
-
-def problems_of(outcome):
-    return [(p.row, p.column) for p in outcome.problems]
 
 
 def round_trip(resource_class, queryset, user):

@@ -1,12 +1,11 @@
-import csv
 import datetime
-import io
 
 import pytest
 from django.utils import translation
 
 from talent.importing import KINDS, run_import
 from tests.factories import CourseSessionFactory, EnrollmentFactory, PractitionerFactory, UserFactory
+from tests.importing import csv_file, problems_of, run
 from training import services
 from training.models import Enrollment
 from training.resources import EnrollmentResource
@@ -14,32 +13,12 @@ from training.resources import EnrollmentResource
 pytestmark = pytest.mark.django_db
 
 
-def csv_file(headers, rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode()
-
-
 def import_enrollments(content, *, session, user, dry_run=False):
-    with translation.override("en"):
-        return run_import(
-            kind=KINDS["enrollments"],
-            content=content,
-            file_name="enrolments.csv",
-            user=user,
-            dry_run=dry_run,
-            options={"session": session},
-        )
+    return run("enrollments", content, user=user, dry_run=dry_run, session=session)
 
 
 def roster(*people) -> bytes:
     return csv_file(["姓名", "身份证号"], [[p.name, p.resident_id] for p in people])
-
-
-def problems_of(outcome):
-    return [(p.row, p.column) for p in outcome.problems]
 
 
 def test_preview_counts_the_rows_and_writes_nothing_then_the_import_enrols(administrator):

@@ -1,12 +1,10 @@
-import csv
-import io
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
-from talent.importing import KINDS, run_import
 from tests.factories import CourseSessionFactory, EnrollmentFactory, PractitionerFactory
+from tests.importing import csv_file, problems_of, run
 from training import services
 from training.models import CourseSession, Enrollment
 from training.resources import ResultResource
@@ -14,24 +12,8 @@ from training.resources import ResultResource
 pytestmark = pytest.mark.django_db
 
 
-def csv_file(headers, rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode()
-
-
 def import_results(content, *, session, user, dry_run=False):
-    with translation.override("en"):
-        return run_import(
-            kind=KINDS["results"],
-            content=content,
-            file_name="results.csv",
-            user=user,
-            dry_run=dry_run,
-            options={"session": session},
-        )
+    return run("results", content, user=user, dry_run=dry_run, session=session)
 
 
 @pytest.fixture
@@ -41,10 +23,6 @@ def session():
 
 def seated(session, **fields) -> Enrollment:
     return EnrollmentFactory(session=session, status=Enrollment.Status.ENROLLED, **fields)
-
-
-def problems_of(outcome):
-    return [(p.row, p.column) for p in outcome.problems]
 
 
 def test_preview_counts_then_the_import_records_and_finishes(session, administrator):

@@ -137,31 +137,48 @@ class TraineeRowResource(RosterResource):
         return row.get_status_display()
 
 
-class SessionEnrollmentLoader(BaseInstanceLoader):
-    """The file's people's enrolments in the chosen session, as they were before the import."""
+class TraineeRecordLoader(BaseInstanceLoader):
+    """The file's people's records (their enrolments in the session, their
+    placements in the round), as they were before the import: the resource's
+    `existing_records` says which, and they are loaded in chunks."""
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
         trainee_ids = sorted(p.pk for p in resource.trainees.values())
-        self.by_trainee: dict[int, Enrollment] = {}
+        self.by_trainee = {}
         for start in range(0, len(trainee_ids), CHUNK):
-            found = (
-                resource.session.enrollments.filter(trainee__in=trainee_ids[start : start + CHUNK])
-                .exclude(status=Enrollment.Status.CANCELLED)
-                .select_related("trainee", "session__course")
-                .order_by("pk")
-            )
-            self.by_trainee.update((e.trainee_id, e) for e in found)
+            found = resource.existing_records(trainee_ids[start : start + CHUNK])
+            self.by_trainee.update((record.trainee_id, record) for record in found)
 
     def get_instance(self, row):
         trainee = self.resource.trainee_for(row)
         return self.by_trainee.get(trainee.pk) if trainee else None
 
 
+class SessionRowResource(TraineeRowResource):
+    """Rows about the people of the session chosen with the file."""
+
+    def __init__(self, *, session=None, **kwargs):
+        super().__init__(**kwargs)
+        self.session = session
+
+    def existing_records(self, trainee_ids):
+        return (
+            self.session.enrollments.filter(trainee__in=trainee_ids)
+            .exclude(status=Enrollment.Status.CANCELLED)
+            .select_related("trainee", "session__course")
+            .order_by("pk")
+        )
+
+    def get_queryset(self):
+        enrollments = Enrollment.objects.select_related("trainee")
+        return enrollments.filter(session=self.session) if self.session else enrollments
+
+
 # --- Enrolments ----------------------------------------------------------------
 
 
-class EnrollmentResource(TraineeRowResource):
+class EnrollmentResource(SessionRowResource):
     """People into one session, in file order, each through `services.enroll`:
     seats while they last, then the waitlist. Someone already in the session
     is an unchanged row. The status column is written by exports and ignored
@@ -174,18 +191,10 @@ class EnrollmentResource(TraineeRowResource):
     class Meta(RosterResource.Meta):
         model = Enrollment
         import_id_fields = ["resident_id"]
-        instance_loader_class = SessionEnrollmentLoader
+        instance_loader_class = TraineeRecordLoader
         skip_diff = True
         fields = ["name", "resident_id", "status"]
         name = gettext_lazy("Enrolments into a session")
-
-    def __init__(self, *, session=None, **kwargs):
-        super().__init__(**kwargs)
-        self.session = session
-
-    def get_queryset(self):
-        enrollments = Enrollment.objects.select_related("trainee")
-        return enrollments.filter(session=self.session) if self.session else enrollments
 
     def get_export_queryset(self, request=None):
         return self.get_queryset().live().order_by("status", "waitlist_order", "created_at", "pk")
@@ -224,7 +233,7 @@ class EnrollmentResource(TraineeRowResource):
 # --- Results -------------------------------------------------------------------
 
 
-class ResultResource(TraineeRowResource):
+class ResultResource(SessionRowResource):
     """Attended hours and scores of one session's enrolled people, each row
     through `services.record_results`; then the session is finished through
     `services.finish_session` (in the preview too, rolled back, to count who
@@ -247,19 +256,14 @@ class ResultResource(TraineeRowResource):
     class Meta(RosterResource.Meta):
         model = Enrollment
         import_id_fields = ["resident_id"]
-        instance_loader_class = SessionEnrollmentLoader
+        instance_loader_class = TraineeRecordLoader
         skip_diff = True
         fields = ["name", "resident_id", "attended_hours", "score", "result_note", "status"]
         name = gettext_lazy("Results of a session")
 
-    def __init__(self, *, session=None, **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.session = session
         self.in_file: set[int] = set()
-
-    def get_queryset(self):
-        enrollments = Enrollment.objects.select_related("trainee")
-        return enrollments.filter(session=self.session) if self.session else enrollments
 
     def get_export_queryset(self, request=None):
         with_results = (Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED, Enrollment.Status.FAILED)
