@@ -174,16 +174,10 @@ class PlacementResource(TraineeRowResource):
     def init_instance(self, row=None):
         return Placement(round=self.round)
 
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+    def check_row(self, instance, row, errors, *, row_number):
+        super().check_row(instance, row, errors, row_number=row_number)
         if instance.position_id is None and "position" not in errors:
             errors["position"] = [_("Give the position code.")]
-        if errors:
-            raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # The service decides whether the person can take the position.

@@ -355,6 +355,20 @@ class RosterResource(resources.ModelResource):
         """Bulk writes skip save() and its signals: write the audit entries here."""
         audit_bulk_write(self, instances, created=created)
 
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        self.check_row(instance, row, errors, row_number=kwargs.get("row_number"))
+        if errors:
+            raise ValidationError(errors)
+
+    def check_row(self, instance, row, errors: dict, *, row_number: int) -> None:
+        """Checks across a row's cells or against earlier rows, after each cell
+        was read: add messages to `errors` by field name."""
+
     def import_row(self, row, instance_loader, **kwargs):
         result = super().import_row(row, instance_loader, **kwargs)
         self.rows_done += 1

@@ -218,20 +218,12 @@ class PractitionerResource(RosterResource):
 
     # Import ----------------------------------------------------------------
 
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        number = kwargs.get("row_number")
-        first = self.seen_ids.setdefault(instance.resident_id, number) if instance.resident_id else number
-        if first != number:
+    def check_row(self, instance, row, errors, *, row_number):
+        first = self.seen_ids.setdefault(instance.resident_id, row_number) if instance.resident_id else row_number
+        if first != row_number:
             errors.setdefault("resident_id", []).append(
                 _("This resident ID is already in row %(row)s of the file.") % {"row": first}
             )
-        if errors:
-            raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # Related rows were found by the widgets, uniqueness within the file is

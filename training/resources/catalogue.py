@@ -241,19 +241,12 @@ class CourseSessionResource(RosterResource):
         except (ValueError, CourseSession.MultipleObjectsReturned):
             return None  # import_instance reports the cell, or two sessions share a start: a new one
 
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+    def check_row(self, instance, row, errors, *, row_number):
         before = getattr(instance, "_import_snapshot", {}).get("status")
         if instance.status == CourseSession.Status.FINISHED and before != CourseSession.Status.FINISHED:
             errors.setdefault("status", []).append(
                 _("A session is finished by importing its results or from its roster, not here.")
             )
-        if errors:
-            raise ValidationError(errors)
 
     def do_instance_save(self, instance, is_create):
         capacity = instance.capacity

@@ -95,19 +95,13 @@ class TraineeRowResource(RosterResource):
     def trainee_for(self, row) -> Practitioner | None:
         return self.trainees.get(resident_id.normalize(str(row.get("resident_id") or "")))
 
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+    def check_row(self, instance, row, errors, *, row_number):
         trainee = instance.trainee if instance.trainee_id else None
         if trainee is None and "trainee" not in errors:
             errors["trainee"] = [_("Give the resident ID.")]
         if trainee is not None:
-            number = kwargs.get("row_number")
-            first = self.first_row.setdefault(trainee.pk, number)
-            if first != number:
+            first = self.first_row.setdefault(trainee.pk, row_number)
+            if first != row_number:
                 errors.setdefault("trainee", []).append(
                     _("This resident ID is already in row %(row)s of the file.") % {"row": first}
                 )
@@ -117,8 +111,6 @@ class TraineeRowResource(RosterResource):
                     _("The name “%(name)s” does not match the registry, where this resident ID is %(registered)s.")
                     % {"name": name, "registered": trainee.name}
                 )
-        if errors:
-            raise ValidationError(errors)
 
     def refusal_error(self, refusal, column="trainee") -> ValidationError:
         """A service's refusal as a row error, under the column it is about."""
@@ -272,12 +264,8 @@ class ResultResource(SessionRowResource):
     def init_instance(self, row=None):
         return Enrollment(session=self.session)
 
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+    def check_row(self, instance, row, errors, *, row_number):
+        super().check_row(instance, row, errors, row_number=row_number)
         if instance.trainee_id and "trainee" not in errors:
             if instance.pk is None:
                 errors["trainee"] = [_("%(name)s is not enrolled in this session.") % {"name": instance.trainee.name}]
@@ -287,8 +275,6 @@ class ResultResource(SessionRowResource):
                 ]
             else:
                 self.in_file.add(instance.pk)
-        if errors:
-            raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
