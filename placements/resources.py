@@ -166,10 +166,13 @@ class PlacementResource(TraineeRowResource):
         placements = Placement.objects.select_related("trainee", "position")
         return placements.filter(round=self.round) if self.round else placements
 
+    def filter_export(self, queryset, **kwargs):
+        # Withdrawn placements stay out: read back, they would place those people again.
+        placements = queryset.exclude(status=Placement.Status.WITHDRAWN).select_related("trainee", "position")
+        return placements.order_by("position__code", "trainee__name")
+
     def get_export_queryset(self, request=None):
-        return (
-            self.get_queryset().exclude(status=Placement.Status.WITHDRAWN).order_by("position__code", "trainee__name")
-        )
+        return self.filter_export(self.get_queryset())
 
     def init_instance(self, row=None):
         return Placement(round=self.round)

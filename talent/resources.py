@@ -210,8 +210,8 @@ class PractitionerResource(RosterResource):
     def column_labels(self):
         return {"organization_kind": gettext_lazy("organization kind")}
 
-    def get_export_queryset(self, request=None):
-        return Practitioner.objects.select_related("organization", "sub_district").prefetch_related("specialties")
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("organization", "sub_district").prefetch_related("specialties")
 
     def get_queryset(self):
         return Practitioner.objects.select_related("organization", "sub_district")

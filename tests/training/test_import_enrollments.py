@@ -251,3 +251,20 @@ def test_admin_enrolment_import_asks_for_the_session_and_confirms_what_it_previe
         Enrollment.Status.WAITLISTED,
     ]
     assert ImportRecord.objects.get(dry_run=False).status == ImportRecord.Status.IMPORTED
+
+
+def test_admin_export_leaves_out_cancelled_enrolments(client, administrator):
+    from django.urls import reverse
+
+    session = CourseSessionFactory(capacity=5)
+    kept, cancelled = PractitionerFactory.create_batch(2)
+    services.enroll(trainee=kept, session=session)
+    services.cancel(enrollment=services.enroll(trainee=cancelled, session=session), by=administrator)
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:training_enrollment_export"),
+        {"format": "1", "resource": "0", "enrollmentresource_name": "on", "enrollmentresource_resident_id": "on"},
+    )
+    text = response.content.decode("utf-8-sig")
+    assert response.status_code == 200 and kept.name in text
+    assert cancelled.name not in text

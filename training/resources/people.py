@@ -188,8 +188,13 @@ class EnrollmentResource(SessionRowResource):
         fields = ["name", "resident_id", "status"]
         name = gettext_lazy("Enrolments into a session")
 
+    def filter_export(self, queryset, **kwargs):
+        # Cancelled enrolments stay out on every export path (the admin's too):
+        # read back, they would enrol those people again.
+        return queryset.live().select_related("trainee").order_by("status", "waitlist_order", "created_at", "pk")
+
     def get_export_queryset(self, request=None):
-        return self.get_queryset().live().order_by("status", "waitlist_order", "created_at", "pk")
+        return self.filter_export(self.get_queryset())
 
     def init_instance(self, row=None):
         return Enrollment(session=self.session)
@@ -257,9 +262,12 @@ class ResultResource(SessionRowResource):
         super().__init__(**kwargs)
         self.in_file: set[int] = set()
 
-    def get_export_queryset(self, request=None):
+    def filter_export(self, queryset, **kwargs):
         with_results = (Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED, Enrollment.Status.FAILED)
-        return self.get_queryset().filter(status__in=with_results).order_by("trainee__name", "pk")
+        return queryset.filter(status__in=with_results).select_related("trainee").order_by("trainee__name", "pk")
+
+    def get_export_queryset(self, request=None):
+        return self.filter_export(self.get_queryset())
 
     def init_instance(self, row=None):
         return Enrollment(session=self.session)
