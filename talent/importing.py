@@ -21,7 +21,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import override as language
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
@@ -642,7 +642,27 @@ def _problems(result, headers, resource) -> list[Problem]:
         for error in errors:
             problems.append(Problem(number, "", _error_message(error.error)))
     problems.sort(key=lambda problem: (problem.row, problem.column))
-    return problems
+    return _collapse_repeats(problems)
+
+
+def _collapse_repeats(problems: list[Problem]) -> list[Problem]:
+    """A refusal about the whole file (a closed session) comes once per row:
+    keep its first row and say how many more there were."""
+    first: dict[str, Problem] = {}
+    more: dict[str, int] = {}
+    kept = []
+    for problem in problems:
+        if problem.row and not problem.column:
+            if problem.message in first:
+                more[problem.message] = more.get(problem.message, 0) + 1
+                continue
+            first[problem.message] = problem
+        kept.append(problem)
+    for message, count in more.items():
+        first[message].message += " " + ngettext(
+            "(The same in %(count)s more row.)", "(The same in %(count)s more rows.)", count
+        ) % {"count": count}
+    return kept
 
 
 def _error_message(error) -> str:

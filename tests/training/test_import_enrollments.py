@@ -122,14 +122,16 @@ def test_a_refusal_of_the_service_is_the_rows_error(administrator):
     assert not Enrollment.objects.exists()
 
 
-def test_a_closed_session_refuses_each_row_as_a_whole(administrator):
+def test_a_closed_session_is_reported_once_not_once_per_row(administrator):
     session = CourseSessionFactory(status="closed")
-    person = PractitionerFactory()
+    people = PractitionerFactory.create_batch(3)
 
-    outcome = import_enrollments(roster(person), session=session, user=administrator)
+    outcome = import_enrollments(roster(*people), session=session, user=administrator)
 
     assert problems_of(outcome) == [(1, "")]
     assert "not open" in outcome.problems[0].message
+    assert "2 more rows" in outcome.problems[0].message
+    assert outcome.totals["invalid"] == 3
 
 
 def test_people_already_in_the_session_are_unchanged_rows(administrator):
