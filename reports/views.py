@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from reports import assessment, charts, figures
@@ -45,7 +46,7 @@ def administrator_dashboard(request):
             "months": charts.bar_chart(
                 "chart-months",
                 _("Trainees with a result, by month"),
-                [(f"{row.month:%m}", row.trainees) for row in board.months],
+                [(date_format(row.month, "M"), row.trainees) for row in board.months],
                 value_label=_("trainees"),
             ),
             "fill": charts.bar_chart(

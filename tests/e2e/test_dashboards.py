@@ -45,8 +45,8 @@ def test_administrator_dashboard_draws_charts_and_the_year_filter_changes_them(p
         expect(page.locator(f"svg[data-chart='{chart}'] rect.bar").first).to_be_attached()
     expect(page.locator("svg[data-chart='chart-months'] rect.bar")).to_have_count(12)
     expect(page.locator("svg[data-chart='chart-months'] > title")).not_to_be_empty()
-    expect(month_bar(page, "01")).to_have_attribute("data-value", "3")
-    expect(month_bar(page, "06")).to_have_attribute("data-value", "0")
+    expect(month_bar(page, "一月")).to_have_attribute("data-value", "3")
+    expect(month_bar(page, "六月")).to_have_attribute("data-value", "0")
     assert page.locator("svg[data-chart='chart-months'] rect.bar").first.bounding_box()["width"] > 0
     screenshot = tmp_path / "administrator-dashboard.png"
     page.screenshot(path=str(screenshot), full_page=True)
@@ -58,6 +58,6 @@ def test_administrator_dashboard_draws_charts_and_the_year_filter_changes_them(p
 
     page.locator("#id_year").select_option(str(year - 1))
     expect(page).to_have_url(re.compile(f"year={year - 1}"))
-    expect(month_bar(page, "01")).to_have_attribute("data-value", "0")
-    expect(month_bar(page, "06")).to_have_attribute("data-value", "1")
+    expect(month_bar(page, "一月")).to_have_attribute("data-value", "0")
+    expect(month_bar(page, "六月")).to_have_attribute("data-value", "1")
     page.screenshot(path=str(tmp_path / "administrator-dashboard-last-year.png"), full_page=True)
