@@ -4,6 +4,7 @@ One module, configured by environment variables. Every variable is read through
 the small helpers below, which fail loudly on a value they cannot parse.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -287,6 +288,8 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 5_000)
 IMPORT_MAX_RECORDED_PROBLEMS = 1_000
+# A run still going after this long was cut off (a restart); it is marked failed.
+IMPORT_INTERRUPTED_AFTER = datetime.timedelta(minutes=env_int("IMPORT_INTERRUPTED_AFTER_MINUTES", 60))
 # Only holders of app.import_<model> / app.export_<model> (administrators) may
 # import or export in the admin; unset, any staff user could.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

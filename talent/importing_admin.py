@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -217,6 +218,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def progress_view(self, request, pk):
         record = get_object_or_404(ImportRecord, pk=pk)
+        record.give_up_if_interrupted(timezone.now())
         done = record.rows_done if record.is_finished else cache.get(importing.progress_key(record), 0)
         return JsonResponse(
             {
@@ -232,6 +234,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
         record = get_object_or_404(ImportRecord.objects.select_related("user", "preview"), pk=object_id)
         if not self.has_view_permission(request, record):
             raise PermissionDenied
+        record.give_up_if_interrupted(timezone.now())
         return TemplateResponse(
             request,
             "admin/talent/importrecord/detail.html",

@@ -424,3 +424,14 @@ class ImportRecord(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status != self.Status.RUNNING
+
+    def give_up_if_interrupted(self, now) -> None:
+        """A run still "running" long after any import could take was cut off
+        (the server restarted): its transaction never committed, so nothing
+        was written. Say so instead of showing a progress bar forever."""
+        if self.status == self.Status.RUNNING and now - self.started_at > settings.IMPORT_INTERRUPTED_AFTER:
+            self.status = self.Status.FAILED
+            self.finished_at = now
+            message = str(_("The import was interrupted; nothing was written."))
+            self.problems = [{"row": 0, "column": "", "message": message}]
+            self.save(update_fields=["status", "finished_at", "problems"])

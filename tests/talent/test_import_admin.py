@@ -227,3 +227,19 @@ def test_every_blank_template_example_has_a_valid_resident_id(kind):
     if example:
         resident_id.validate(example)
     assert set(resource.example_row) <= {field.column_name for field in resource.import_fields()}
+
+
+def test_an_import_cut_off_by_a_restart_is_marked_failed_instead_of_running_forever(client, administrator):
+    import datetime
+
+    record = ImportRecord.objects.create(
+        kind="practitioners", user=administrator, file_name="big.csv", file_sha256="0" * 64, file_size=1, dry_run=False
+    )
+    client.force_login(administrator)
+    url = reverse("admin:talent_importrecord_progress", args=[record.pk])
+    assert client.get(url).json()["finished"] is False
+    ImportRecord.objects.filter(pk=record.pk).update(started_at=record.started_at - datetime.timedelta(hours=2))
+    state = client.get(url).json()
+    assert state["finished"] is True and state["status"] == "failed"
+    page = client.get(reverse("admin:talent_importrecord_change", args=[record.pk])).content.decode()
+    assert "import-problems" in page
