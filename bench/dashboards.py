@@ -20,38 +20,28 @@ The last line printed is one JSON object with the figures.
 import argparse
 import datetime
 import json
-import os
 import random
 import statistics
-import sys
 import time
-import warnings
 from decimal import Decimal
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+from _django import throwaway_database
 
-import django
+# isort: split
 
-django.setup()
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from certificates.models import Certificate  # noqa: E402
-from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position, PracticeBase  # noqa: E402
-from talent import resident_id  # noqa: E402
-from talent.models import LearningRecord, Practitioner, SubDistrict, User  # noqa: E402
-from talent.roles import Role  # noqa: E402
-from training.models import Course, CourseSession, Enrollment, TrainingBase  # noqa: E402
+from certificates.models import Certificate
+from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position, PracticeBase
+from talent import resident_id
+from talent.models import LearningRecord, Practitioner, SubDistrict, User
+from talent.roles import Role
+from training.models import Course, CourseSession, Enrollment, TrainingBase
 
 PRACTITIONERS = 100_000
 ENROLMENTS = 300_000
@@ -62,16 +52,6 @@ YEARS = 5
 BATCH = 5_000
 RUNS = 15
 
-settings.ALLOWED_HOSTS = ["testserver", "localhost"]
-warnings.filterwarnings("ignore", "No directory at", UserWarning)
-settings.STORAGES = {
-    **settings.STORAGES,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-# Its own throwaway database, so that a test suite running at the same time
-# (which uses test_<name>) is never dropped or disturbed.
-if connection.vendor != "sqlite":
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"bench_dashboards_{os.getpid()}"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LEVELS = ["none", "none", "assistant", "intermediate", "senior"]
 KINDS = [k for k, _label in Practitioner.Kind.choices]
@@ -311,9 +291,7 @@ def measure(client: Client, url: str, runs: int = RUNS) -> tuple[float, int]:
 
 
 def run_at(scale: float) -> dict:
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
-    try:
+    with throwaway_database():
         started = time.perf_counter()
         data = populate(scale, random.Random(7))
         print(f"scale {scale}: loaded {data['counts']} in {time.perf_counter() - started:.0f} s")
@@ -330,8 +308,6 @@ def run_at(scale: float) -> dict:
         for name, (median_ms, queries) in results.items():
             print(f"  {name}: median {median_ms:.1f} ms, {queries} queries")
         return results
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def main() -> dict:

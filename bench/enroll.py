@@ -16,45 +16,27 @@ The last line printed is one JSON object with the figures.
 
 import datetime
 import json
-import os
 import statistics
-import sys
 import threading
 import time
-import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+from _django import throwaway_database
 
-import django
+# isort: split
 
-django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from talent import resident_id  # noqa: E402
-from talent.models import Practitioner  # noqa: E402
-from training.models import Course, CourseSession, Enrollment, TrainingBase  # noqa: E402
-from training.services import enroll  # noqa: E402
+from talent import resident_id
+from talent.models import Practitioner
+from training.models import Course, CourseSession, Enrollment, TrainingBase
+from training.services import enroll
 
 TRAINEES = 1000
 CAPACITY = 100
 THREADS = 8
-
-settings.ALLOWED_HOSTS = ["testserver", "localhost"]
-# No collected static files here: serve them from the finders, as the tests do.
-warnings.filterwarnings("ignore", "No directory at", UserWarning)
-settings.STORAGES = {
-    **settings.STORAGES,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 
 
 def make_resident_id(n: int) -> str:
@@ -183,10 +165,6 @@ def run() -> dict:
 
 
 if __name__ == "__main__":
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
-    try:
+    with throwaway_database():
         figures = run()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     print(json.dumps(figures))

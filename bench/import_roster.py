@@ -22,30 +22,23 @@ import csv
 import datetime
 import io
 import json
-import os
 import random
 import resource
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+from _django import throwaway_database
 
-import django
+# isort: split
 
-django.setup()
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from django.db import connection
+from django.utils import translation
 
-from auditlog.context import disable_auditlog  # noqa: E402
-from auditlog.models import LogEntry  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.utils import translation  # noqa: E402
-
-from talent import resident_id  # noqa: E402
-from talent.importing import KINDS, run_import  # noqa: E402
-from talent.models import Organization, Practitioner, SubDistrict, User  # noqa: E402
+from talent import resident_id
+from talent.importing import KINDS, run_import
+from talent.models import Organization, Practitioner, SubDistrict, User
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 ORGANIZATIONS = 200
@@ -135,9 +128,7 @@ def bulk_create_floor(rows) -> float:
 
 def main() -> None:
     translation.activate("zh-hans")
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
-    try:
+    with throwaway_database():
         for i, name in enumerate(SUB_DISTRICTS):
             SubDistrict.objects.create(code=f"SD{i}", name=name, district="萨尔图区")
         admin = User.objects.create_superuser(email="bench@example.com", password=None)
@@ -168,8 +159,6 @@ def main() -> None:
             Practitioner.objects.all().delete()
         floor = bulk_create_floor(rows)
         print(f"bulk_create floor: {floor:.1f} s; import is {import_seconds / floor:.1f}x the floor")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     print(
         json.dumps(
             {

@@ -1,0 +1,48 @@
+"""What every benchmark does first: Django set up as the tests run it (debug
+off, static files from the finders), and a throwaway database to fill.
+
+Imported before anything from Django or the project: `from _django import ...`
+(the benchmarks run as `.venv/bin/python bench/NAME.py`, so this folder is on
+the path)."""
+
+import contextlib
+import os
+import sys
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+
+settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+# No collected static files here: serve them from the finders, as the tests do.
+warnings.filterwarnings("ignore", "No directory at", UserWarning)
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
+@contextlib.contextmanager
+def throwaway_database():
+    """A new, migrated database for the benchmark, dropped afterwards. On
+    PostgreSQL it has a name of its own, so that a test suite running at the
+    same time (which uses test_<name>) is never dropped or disturbed."""
+    if connection.vendor != "sqlite":
+        script = Path(sys.argv[0]).stem
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"bench_{script}_{os.getpid()}"
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
