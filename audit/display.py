@@ -44,8 +44,8 @@ def rows(entries) -> list[Row]:
     """One row per entry. The entries should come with their actor and content
     type; the objects that changed foreign keys point to are loaded in one
     query per model, however many entries there are."""
-    entries = list(entries)
-    related = _related_objects(entries)
+    changed = [(entry, _fields(entry)) for entry in entries]
+    related = _related_objects(fields for _entry, fields in changed)
     return [
         Row(
             entry=entry,
@@ -53,9 +53,9 @@ def rows(entries) -> list[Row]:
             record_type=_record_type(entry),
             record_url=record_url(entry),
             actor=_actor(entry),
-            changes=_changes(entry, related),
+            changes=_changes(fields, related),
         )
-        for entry in entries
+        for entry, fields in changed
     ]
 
 
@@ -102,10 +102,10 @@ def _fields(entry: LogEntry):
     return sorted(found, key=lambda change: order.get(change[0], len(order)))
 
 
-def _related_objects(entries: list[LogEntry]) -> dict[type[models.Model], dict]:
+def _related_objects(fields_of_entries) -> dict[type[models.Model], dict]:
     wanted = defaultdict(set)
-    for entry in entries:
-        for field, _name, values in _fields(entry):
+    for fields in fields_of_entries:
+        for field, _name, values in fields:
             if isinstance(field, models.ForeignKey) and isinstance(values, (list, tuple)):
                 wanted[field.related_model].update(v for v in values if v not in (None, "None", ""))
     # select_related() follows the non-null foreign keys, which is what the
@@ -116,9 +116,9 @@ def _related_objects(entries: list[LogEntry]) -> dict[type[models.Model], dict]:
     }
 
 
-def _changes(entry: LogEntry, related: dict) -> list[Change]:
+def _changes(fields, related: dict) -> list[Change]:
     changes = []
-    for field, name, values in _fields(entry):
+    for field, name, values in fields:
         label = capfirst(field.verbose_name) if field else name
         if isinstance(values, dict) and values.get("type") == "m2m":
             objects = "、".join(values.get("objects", []))

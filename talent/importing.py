@@ -26,17 +26,35 @@ from django.utils.translation import override as language
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
-from talent import audit, exports, tabular
+from talent import audit, exports, resident_id, tabular
 from talent.fields import normalize_mobile
-from talent.models import ImportRecord
+from talent.models import ImportRecord, Practitioner
 
-NEW, UPDATE, SKIP, INVALID, ERROR = (
+NEW, UPDATE, SKIP, INVALID, ERROR = OUTCOMES = (
     RowResult.IMPORT_TYPE_NEW,
     RowResult.IMPORT_TYPE_UPDATE,
     RowResult.IMPORT_TYPE_SKIP,
     RowResult.IMPORT_TYPE_INVALID,
     RowResult.IMPORT_TYPE_ERROR,
 )
+#: How people head the resident-ID column, besides its verbose names.
+RESIDENT_ID_ALIASES = ["身份证号码", "居民身份证号", "居民身份证号码", "身份证", "id number"]
+# Rows loaded per query: well under SQLite's limit on query parameters.
+CHUNK = 2000
+
+
+def chunks(values: list, size: int = CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def practitioners_by_resident_id(column) -> dict[str, Practitioner]:
+    """The registry's people whose IDs appear in a file's resident-ID column."""
+    ids = sorted({resident_id.normalize(value) for value in column if value})
+    found = {}
+    for chunk in chunks(ids):
+        found.update((p.resident_id, p) for p in Practitioner.objects.filter(resident_id__in=chunk))
+    return found
 
 
 # --- Widgets: what people type into a cell -----------------------------------
@@ -109,17 +127,14 @@ class LookupWidget(widgets.Widget):
 
 
 class TextWidget(widgets.CharWidget):
-    """Text as typed, stripped; exported with formulae escaped."""
+    """Text as typed, stripped (exports escape formulae in `export_field`)."""
 
     def clean(self, value, row=None, **kwargs):
         text = str(value).strip() if value is not None else ""
         # Read back a formula our export escaped ('=…), so a round trip changes nothing.
-        if text.startswith("'") and text[1:].startswith(("=", "+", "-", "@")):
+        if text.startswith("'") and text[1:].startswith(exports.FORMULA_STARTS):
             return text[1:]
         return text
-
-    def render(self, value, obj=None, **kwargs):
-        return exports.escape_formula(super().render(value, obj, **kwargs))
 
 
 class ResidentIDWidget(TextWidget):
@@ -132,7 +147,7 @@ class ResidentIDWidget(TextWidget):
                     "Format the column as text and type the IDs again."
                 )
             )
-        return "".join(value.split()).upper()
+        return resident_id.normalize(value)
 
 
 class MobileWidget(TextWidget):
@@ -504,10 +519,6 @@ class Outcome:
     def ok(self) -> bool:
         return not self.problems
 
-    @property
-    def rows(self) -> int:
-        return sum(self.totals.values())
-
 
 def read_upload(content: bytes, file_name: str, resource):
     """The file as a dataset with the resource's column names, or UnreadableFile."""
@@ -548,7 +559,7 @@ def run_import(
     resource = kind.resource_class(
         user=user, progress=_progress_saver(record, progress), import_record=record, **options
     )
-    totals: Counter = Counter()
+    counted: Counter = Counter()
     problems: list[Problem] = []
     rows_outcome: list = []
     try:
@@ -569,13 +580,13 @@ def run_import(
                     user=user,
                     file_name=file_name,
                 )
-                problems = _problems(result, dataset.headers, resource)
+                problems = _problems(result, resource)
                 for number, row_result in enumerate(result.rows, 1):
-                    outcome = row_result.import_type
-                    totals[outcome] += 1
-                    rows_outcome.append([number, outcome, row_result.object_id or resource.written.get(number)])
-                counted = {key: totals[key] for key in (NEW, UPDATE, SKIP, INVALID, ERROR)}
-                if not dry_run and not problems and expected is not None and counted != expected:
+                    counted[row_result.import_type] += 1
+                    object_id = row_result.object_id or resource.written.get(number)
+                    rows_outcome.append([number, row_result.import_type, object_id])
+                totals = {key: counted[key] for key in OUTCOMES}
+                if not dry_run and not problems and expected is not None and totals != expected:
                     problems.append(
                         Problem(
                             0, "", _("The data changed since the preview; nothing was written. Preview the file again.")
@@ -589,9 +600,8 @@ def run_import(
                     0, "", _("The database refused the import; nothing was written (%(error)s).") % {"error": error}
                 )
             )
-    for kind_ in (NEW, UPDATE, SKIP, INVALID, ERROR):
-        totals.setdefault(kind_, 0)
-    outcome = Outcome(record=record, totals=dict(totals), problems=problems, notices=resource.notices)
+    totals = {key: counted[key] for key in OUTCOMES}
+    outcome = Outcome(record=record, totals=totals, problems=problems, notices=resource.notices)
     _finish_record(record, outcome, rows_outcome, dry_run)
     return outcome
 
@@ -617,7 +627,6 @@ def _finish_record(record, outcome, rows_outcome, dry_run):
     else:
         record.status = ImportRecord.Status.PREVIEWED if dry_run else ImportRecord.Status.IMPORTED
     record.finished_at = timezone.now()
-    record.rows_done = outcome.rows
     record.new = outcome.totals[NEW]
     record.updated = outcome.totals[UPDATE]
     record.unchanged = outcome.totals[SKIP]
@@ -630,7 +639,7 @@ def _finish_record(record, outcome, rows_outcome, dry_run):
     record.save()
 
 
-def _problems(result, headers, resource) -> list[Problem]:
+def _problems(result, resource) -> list[Problem]:
     columns = {field.attribute: resource.column_label(field) for field in resource.import_fields() if field.attribute}
     columns.update({field.column_name: resource.column_label(field) for field in resource.import_fields()})
     problems = [Problem(0, "", str(error.error)) for error in result.base_errors]

@@ -172,7 +172,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
             form=form,
             max_size=filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES),
             max_rows=settings.IMPORT_MAX_ROWS,
-            columns=[kind.resource_class().column_label(field) for field in kind.resource_class().import_fields()],
+            columns=_columns(kind.resource_class()),
         )
         return TemplateResponse(request, "admin/talent/importrecord/upload.html", context)
 
@@ -247,6 +247,10 @@ class ImportRecordAdmin(admin.ModelAdmin):
                 original=record,
             ),
         )
+
+
+def _columns(resource) -> list[str]:
+    return [resource.column_label(field) for field in resource.import_fields()]
 
 
 def _call(func, *args):

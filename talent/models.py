@@ -398,7 +398,6 @@ class ImportRecord(models.Model):
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
     new = models.PositiveIntegerField(_("new"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
@@ -420,6 +419,11 @@ class ImportRecord(models.Model):
     def totals(self) -> dict[str, int]:
         """As `importing.Outcome.totals`: what a confirmation must reproduce."""
         return {"new": self.new, "update": self.updated, "skip": self.unchanged, "invalid": self.invalid, "error": 0}
+
+    @property
+    def rows_done(self) -> int:
+        """Rows with an outcome; while a run is going, its progress is in the cache."""
+        return self.new + self.updated + self.unchanged + self.invalid
 
     @property
     def is_finished(self) -> bool:

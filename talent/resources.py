@@ -18,6 +18,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from talent import resident_id
 from talent.importing import (
+    RESIDENT_ID_ALIASES,
     ChoiceWidget,
     DateWidget,
     IntegerWidget,
@@ -25,12 +26,13 @@ from talent.importing import (
     MobileWidget,
     ResidentIDWidget,
     RosterResource,
+    chunks,
+    practitioners_by_resident_id,
     text_field,
 )
 from talent.models import Organization, Practitioner, Specialty, SubDistrict
 
 SPECIALTY_SEPARATORS = re.compile(r"[、，,;；/\s]+")
-CHUNK = 2000
 
 
 class ResidentIDLoader(BaseInstanceLoader):
@@ -39,16 +41,12 @@ class ResidentIDLoader(BaseInstanceLoader):
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
-        ids = sorted({resident_id.normalize(value) for value in dataset["resident_id"] if value})
-        self.by_id = {}
-        for start in range(0, len(ids), CHUNK):
-            chunk = Practitioner.objects.filter(resident_id__in=ids[start : start + CHUNK])
-            self.by_id.update((p.resident_id, p) for p in chunk)
+        self.by_id = practitioners_by_resident_id(dataset["resident_id"])
         through = Practitioner.specialties.through
         pks = sorted(p.pk for p in self.by_id.values())
         specialties: dict[int, set[str]] = {pk: set() for pk in pks}
-        for start in range(0, len(pks), CHUNK):
-            rows = through.objects.filter(practitioner_id__in=pks[start : start + CHUNK])
+        for chunk in chunks(pks):
+            rows = through.objects.filter(practitioner_id__in=chunk)
             for practitioner_id, code in rows.values_list("practitioner_id", "specialty_id"):
                 specialties[practitioner_id].add(code)
         for practitioner in self.by_id.values():
@@ -145,7 +143,7 @@ class PractitionerResource(RosterResource):
     )
 
     header_aliases = {
-        "resident_id": ["身份证号码", "居民身份证号", "居民身份证号码", "id number", "身份证"],
+        "resident_id": RESIDENT_ID_ALIASES,
         "name": ["名字"],
         "mobile": ["手机", "手机号", "联系电话", "mobile", "phone"],
         "email": ["电子邮箱", "邮箱"],

@@ -31,7 +31,6 @@ class Migration(migrations.Migration):
                 ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='started at')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
                 ('rows_total', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('rows_done', models.PositiveIntegerField(default=0, verbose_name='rows processed')),
                 ('new', models.PositiveIntegerField(default=0, verbose_name='new')),
                 ('updated', models.PositiveIntegerField(default=0, verbose_name='updated')),
                 ('unchanged', models.PositiveIntegerField(default=0, verbose_name='unchanged')),

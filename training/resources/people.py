@@ -11,17 +11,18 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from talent import resident_id
 from talent.importing import (
+    RESIDENT_ID_ALIASES,
     DecimalWidget,
     ResidentIDWidget,
     RosterResource,
+    chunks,
+    practitioners_by_resident_id,
     text_field,
 )
 from talent.models import Practitioner
 from training import services
 from training.models import Enrollment
 
-CHUNK = 2000
-RESIDENT_ID_ALIASES = ["身份证号码", "居民身份证号", "居民身份证号码", "身份证", "id number"]
 # Refusals about the session as a whole, not about the person in the row.
 SESSION_REFUSALS = {"not_open", "not_yet_open", "closed", "finished", "cannot_finish"}
 RESULT_REFUSAL_COLUMNS = {"hours_out_of_range": "attended_hours", "score_out_of_range": "score"}
@@ -87,10 +88,7 @@ class TraineeRowResource(RosterResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        ids = sorted({resident_id.normalize(value) for value in dataset["resident_id"] if value})
-        for start in range(0, len(ids), CHUNK):
-            found = Practitioner.objects.filter(resident_id__in=ids[start : start + CHUNK])
-            self.trainees.update((p.resident_id, p) for p in found)
+        self.trainees = practitioners_by_resident_id(dataset["resident_id"])
 
     def trainee_for(self, row) -> Practitioner | None:
         return self.trainees.get(resident_id.normalize(str(row.get("resident_id") or "")))
@@ -138,9 +136,8 @@ class TraineeRecordLoader(BaseInstanceLoader):
         super().__init__(resource, dataset)
         trainee_ids = sorted(p.pk for p in resource.trainees.values())
         self.by_trainee = {}
-        for start in range(0, len(trainee_ids), CHUNK):
-            found = resource.existing_records(trainee_ids[start : start + CHUNK])
-            self.by_trainee.update((record.trainee_id, record) for record in found)
+        for chunk in chunks(trainee_ids):
+            self.by_trainee.update((record.trainee_id, record) for record in resource.existing_records(chunk))
 
     def get_instance(self, row):
         trainee = self.resource.trainee_for(row)
