@@ -20,6 +20,16 @@ ACTIONS = {
     LogEntry.Action.CREATE: _("Created"),
     LogEntry.Action.UPDATE: _("Changed"),
     LogEntry.Action.DELETE: _("Deleted"),
+    LogEntry.Action.ACCESS: _("Recorded"),
+}
+
+# What an entry of talent.audit.record_event says happened, by its event key.
+EVENTS = {
+    "match_before_deadline": _("Matched the round before its preference deadline"),
+    "confirm_before_deadline": _("Confirmed the round before its preference deadline"),
+    "finish_early": _("Finished the session before its end date"),
+    "results_early": _("Recorded results before the session's end date"),
+    "unmask_resident_id": _("Viewed the full resident ID"),
 }
 
 
@@ -38,6 +48,8 @@ class Row:
     record_url: str
     actor: str
     changes: list[Change]
+    event: str = ""
+    reason: str = ""
 
 
 def rows(entries) -> list[Row]:
@@ -54,9 +66,18 @@ def rows(entries) -> list[Row]:
             record_url=record_url(entry),
             actor=_actor(entry),
             changes=_changes(fields, related),
+            event=_event(entry),
+            reason=(entry.additional_data or {}).get("reason", "") if entry.action == LogEntry.Action.ACCESS else "",
         )
         for entry, fields in changed
     ]
+
+
+def _event(entry: LogEntry) -> str:
+    if entry.action != LogEntry.Action.ACCESS:
+        return ""
+    key = (entry.additional_data or {}).get("event", "")
+    return str(EVENTS.get(key, key))
 
 
 def record_url(entry: LogEntry) -> str:
