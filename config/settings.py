@@ -65,6 +65,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The absolute address of the site, used where a link leaves the browser
 # (emails, the QR code on a certificate).
 SITE_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The committee's name, in page titles, the admin, emails and certificates.
+# Unset, it is the reference committee's, in the reader's language.
+SITE_NAME = env_str("SITE_NAME") or _("Daqing Social Work Committee")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
