@@ -128,7 +128,7 @@ def service_run(choices: list[Choice], capacity: dict[int, int]) -> None:
     from placements import services
     from placements.models import PlacementRound, Position, PracticeBase, Preference
     from talent import resident_id
-    from talent.models import Practitioner, SubDistrict
+    from talent.models import Practitioner, SubDistrict, User
 
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
@@ -163,8 +163,9 @@ def service_run(choices: list[Choice], capacity: dict[int, int]) -> None:
             Preference(trainee=trainees[c.trainee], round=round, position=positions[c.position], rank=c.rank)
             for c in choices
         )
+        organiser = User.objects.create_superuser(email="bench@example.com")
         started = time.perf_counter()
-        report = services.match_round(round=round)
+        report = services.match_round(round=round, by=organiser)
         seconds = time.perf_counter() - started
         print(f"match_round on {connection.vendor} (database included): {seconds:.2f} s, {report.placed} placed")
     finally:

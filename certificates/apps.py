@@ -7,4 +7,12 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
-        from certificates import checks  # noqa: F401 -- registers the system checks
+        from certificates import (
+            checks,  # noqa: F401 -- registers the system checks
+            receivers,
+        )
+        from placements.signals import placement_completed
+
+        placement_completed.connect(
+            receivers.issue_internship_certificate, dispatch_uid="certificates.issue_internship_certificate"
+        )

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position, PracticeBase
 from placements.resources import PlacementResource, PositionResource
 from talent.importing_admin import RosterExportMixin
+from talent.models import User
+from talent.roles import Role
 
 
 @admin.register(PracticeBase)
@@ -23,6 +25,14 @@ class PlacementRoundAdmin(admin.ModelAdmin):
     list_display = ["name", "internship_start", "internship_end", "preference_deadline", "status", "required_hours"]
     list_filter = ["status"]
     search_fields = ["name"]
+    filter_horizontal = ["organisers"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "organisers":
+            # Organisers run the round from the coordinators' pages, which only
+            # coordinators and administrators can open.
+            kwargs["queryset"] = User.objects.filter(groups__name__in=[Role.COORDINATOR, Role.ADMINISTRATOR]).distinct()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Position)

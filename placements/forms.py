@@ -79,3 +79,18 @@ class TutorForm(forms.Form):
     """The tutor from the trainee's school or training base, found by resident ID."""
 
     resident_id = PractitionerByResidentIDField(label=_("tutor's resident ID"), max_length=24)
+
+
+class OverrideForm(forms.Form):
+    """Matching or confirming a round: an administrator going ahead before the
+    preference deadline says why (the service decides whether it is needed)."""
+
+    override_reason = forms.CharField(
+        label=_("Reason for going ahead before the deadline"), required=False, max_length=200
+    )
+
+
+class ReopenForm(forms.Form):
+    preference_deadline = forms.DateTimeField(
+        label=_("New preference deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )

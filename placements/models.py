@@ -55,6 +55,28 @@ class PracticeBase(models.Model):
         return self.sub_district.district
 
 
+class PlacementRoundQuerySet(models.QuerySet):
+    """Who may do what with a round. This is the one place the rule is written:
+    administrators and a round's organisers *organise* it (match, confirm,
+    reopen, and manage every placement); the coordinators of a practice base
+    with a position in the round *take part* (their own positions only)."""
+
+    def organised_by(self, user) -> "PlacementRoundQuerySet":
+        if user.is_administrator:
+            return self
+        return self.filter(organisers=user)
+
+    def managed_by(self, user) -> "PlacementRoundQuerySet":
+        """Rounds whose management page the user may open: the rounds they
+        organise or in which a base they coordinate has a position."""
+        if user.is_administrator:
+            return self
+        # A subquery rather than joins, so a round is listed once however many
+        # positions or organisers it has.
+        taking_part = PlacementRound.objects.filter(Q(organisers=user) | Q(positions__base__coordinators=user))
+        return self.filter(pk__in=taking_part.values("pk"))
+
+
 class PlacementRound(models.Model):
     """One intake of internships across the practice bases."""
 
@@ -71,7 +93,19 @@ class PlacementRound(models.Model):
     preference_deadline = models.DateTimeField(_("preference deadline"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     required_hours = models.DecimalField(_("required hours"), max_digits=6, decimal_places=1)
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organisers"),
+        blank=True,
+        related_name="organised_rounds",
+        help_text=_(
+            "Coordinators who run this round city-wide: they match, confirm and reopen it and manage every "
+            "placement. Administrators always may; a base's coordinators manage only their own positions."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PlacementRoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["-internship_start", "pk"]
@@ -96,6 +130,13 @@ class PlacementRound(models.Model):
     def accepts_preferences(self, now=None) -> bool:
         return self.status == self.Status.COLLECTING and (now or timezone.now()) <= self.preference_deadline
 
+    def before_deadline(self, now=None) -> bool:
+        """Trainees may still rank: matching now would lock out those who have not yet."""
+        return (now or timezone.now()) < self.preference_deadline
+
+    def is_organised_by(self, user) -> bool:
+        return PlacementRound.objects.organised_by(user).filter(pk=self.pk).exists()
+
 
 class PositionQuerySet(models.QuerySet):
     def with_fill(self) -> "PositionQuerySet":
@@ -107,6 +148,16 @@ class PositionQuerySet(models.QuerySet):
         if user.is_administrator:
             return self
         return self.filter(base__coordinators=user)
+
+    def managed_by(self, user) -> "PositionQuerySet":
+        """Positions whose placements the user may make, move, withdraw and
+        give a tutor: those of the rounds they organise and those of the bases
+        they coordinate (see PlacementRoundQuerySet)."""
+        if user.is_administrator:
+            return self
+        organised = PlacementRound.objects.organised_by(user).values("pk")
+        managed = Position.objects.filter(Q(round__in=organised) | Q(base__coordinators=user))
+        return self.filter(pk__in=managed.values("pk"))
 
 
 class Position(models.Model):
@@ -156,6 +207,9 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.base} · {self.title}"
+
+    def is_managed_by(self, user) -> bool:
+        return Position.objects.managed_by(user).filter(pk=self.pk).exists()
 
     def clean(self):
         qualified = (Practitioner.QualificationLevel.INTERMEDIATE, Practitioner.QualificationLevel.SENIOR)

@@ -1,8 +1,28 @@
 """Preferences, matching, assignment, hours and completion of internships.
 
-Changes that take a seat lock the position rows first (in id order when there
-are two) and count the seats under the lock, so capacity holds whatever
-coordinators do at the same time.
+Lock order. A write that locks several rows takes them in this order, and
+only in this order, so that two writes never wait for each other in a cycle:
+
+    round → positions (by id) → placement → hour logs → evaluations
+
+- Changes that take a seat lock the round, then the position rows (in id order
+  when there are two), and count the seats under the lock, so capacity holds
+  whatever coordinators do at the same time.
+- Every path that can complete or fail a placement (reviewing hours,
+  evaluating, `reconcile_completions`) locks the placement row first, then
+  writes the rows below it, and decides completion under that same lock. Of a
+  last hour approval and a last evaluation arriving together, the second waits
+  for the first to commit and then sees its write, so neither can leave the
+  placement confirmed with everything it needs.
+
+Who may act: administrators and a round's organisers run the round (match,
+confirm, reopen) and manage all of its placements; a practice base's
+coordinators manage the placements on their own positions (the rule is in
+`PlacementRoundQuerySet`). Each service checks the acting user, `by`, against
+every row the call touches, whatever page it was called from.
+
+A completed placement is announced (`placements.signals.placement_completed`)
+after the commit; the certificates app issues the certificate.
 """
 
 from dataclasses import dataclass, field
@@ -12,12 +32,11 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from certificates import services as certificate_services
-from placements import matching
+from placements import matching, signals
 from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position, Preference
 from talent import audit
 from talent.models import Practitioner, User
@@ -133,16 +152,64 @@ NO_ELIGIBLE_POSITION = "no_eligible_position"
 ALL_FULL = "all_full"
 
 
+# Who may act -------------------------------------------------------------
+
+
+def _check_organises(round: PlacementRound, by: User) -> None:
+    if not round.is_organised_by(by):
+        raise PlacementRefused(
+            _("Only the round's organisers and administrators can match, confirm or reopen it."), code="not_allowed"
+        )
+
+
+def _check_manages(by: User, *positions: Position) -> None:
+    """`by` may place people on, and take them off, every one of `positions`."""
+    managed = set(Position.objects.managed_by(by).filter(pk__in={p.pk for p in positions}).values_list("pk", flat=True))
+    if any(p.pk not in managed for p in positions):
+        raise PlacementRefused(_("You can manage placements only on your own base's positions."), code="not_allowed")
+
+
+def _check_deadline(round: PlacementRound, *, by: User, override_reason: str, event: str) -> None:
+    """Refuse before the preference deadline: trainees who have not ranked yet
+    would be locked out. An administrator may go ahead with a stated reason,
+    which is recorded (`event` is an audit.display.EVENTS key)."""
+    if not round.before_deadline():
+        return
+    deadline = formats.date_format(timezone.localtime(round.preference_deadline), "DATETIME_FORMAT")
+    if not by.is_administrator:
+        raise PlacementRefused(
+            _("Trainees can rank positions until %(deadline)s; the round is matched and confirmed after that.")
+            % {"deadline": deadline},
+            code="before_deadline",
+        )
+    if not override_reason.strip():
+        raise PlacementRefused(
+            _(
+                "Trainees can rank positions until %(deadline)s. To go ahead before then, give the reason; "
+                "it is recorded in the audit log."
+            )
+            % {"deadline": deadline},
+            code="before_deadline",
+        )
+    audit.record_event(round, event=event, actor=by, reason=override_reason.strip())
+
+
+# The round -----------------------------------------------------------------
+
+
 @transaction.atomic
-def match_round(*, round: PlacementRound, by: User | None = None) -> MatchReport:
+def match_round(*, round: PlacementRound, by: User, override_reason: str = "") -> MatchReport:
     """Propose placements for everyone who stated preferences, optimally (see
     `placements.matching`). Earlier proposals are replaced; confirmed
-    placements keep their seats."""
+    placements keep their seats. Organisers only, after the deadline (see
+    `_check_deadline`)."""
     round = PlacementRound.objects.select_for_update().get(pk=round.pk)
+    _check_organises(round, by)
     if round.status not in (PlacementRound.Status.COLLECTING, PlacementRound.Status.MATCHING):
         raise PlacementRefused(
             _("Matching runs while a round collects preferences or is being matched."), code="status"
         )
+    _check_deadline(round, by=by, override_reason=override_reason, event="match_before_deadline")
     positions = list(round.positions.select_for_update().order_by("pk").prefetch_related("required_courses"))
     round.placements.filter(status=Placement.Status.PROPOSED).delete()
     held = dict(
@@ -177,87 +244,15 @@ def match_round(*, round: PlacementRound, by: User | None = None) -> MatchReport
     )
 
 
-def _lock_positions(*positions: Position) -> dict[int, Position]:
-    ids = sorted({p.pk for p in positions})
-    return {p.pk: p for p in Position.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-
-
-def _check_seat(position: Position, trainee: Practitioner) -> None:
-    taken = position.placements.filter(status__in=Placement.LIVE_STATUSES).count()
-    if taken >= position.capacity:
-        raise PlacementRefused(_("%(position)s is full.") % {"position": position}, code="full")
-    reason = ineligibility(trainee, position)
-    if reason:
-        raise PlacementRefused(reason, code="not_eligible")
-
-
-def _preference_rank(trainee: Practitioner, position: Position) -> int | None:
-    return Preference.objects.filter(trainee=trainee, position=position).values_list("rank", flat=True).first()
-
-
 @transaction.atomic
-def add_placement(*, trainee: Practitioner, position: Position, by: User) -> Placement:
-    """Place someone by hand (for example a trainee who stated no preferences)."""
-    position = _lock_positions(position)[position.pk]
-    round = position.round
-    if round.status not in (PlacementRound.Status.MATCHING, PlacementRound.Status.CONFIRMED):
-        raise PlacementRefused(_("Placements are made after matching has started."), code="status")
-    _check_seat(position, trainee)
-    status = (
-        Placement.Status.CONFIRMED if round.status == PlacementRound.Status.CONFIRMED else Placement.Status.PROPOSED
-    )
-    try:
-        with transaction.atomic():
-            return Placement.objects.create(
-                trainee=trainee,
-                round=round,
-                position=position,
-                preference_rank=_preference_rank(trainee, position),
-                assigned_by=by,
-                status=status,
-                confirmed_at=timezone.now() if status == Placement.Status.CONFIRMED else None,
-            )
-    except IntegrityError:
-        raise PlacementRefused(
-            _("%(name)s already has a placement in this round.") % {"name": trainee.name}, code="already_placed"
-        ) from None
-
-
-@transaction.atomic
-def move_placement(*, placement: Placement, position: Position, by: User) -> Placement:
-    locked = _lock_positions(placement.position, position)
-    placement = Placement.objects.select_for_update(of=("self",)).select_related("trainee").get(pk=placement.pk)
-    position = locked[position.pk]
-    if placement.status not in (Placement.Status.PROPOSED, Placement.Status.CONFIRMED):
-        raise PlacementRefused(_("Only proposed or confirmed placements can be moved."), code="status")
-    if position.round_id != placement.round_id:
-        raise PlacementRefused(_("A placement moves only within its round."), code="wrong_round")
-    if position.pk == placement.position_id:
-        return placement
-    _check_seat(position, placement.trainee)
-    placement.position = position
-    placement.preference_rank = _preference_rank(placement.trainee, position)
-    placement.assigned_by = by
-    placement.save(update_fields=["position", "preference_rank", "assigned_by", "updated_at"])
-    return placement
-
-
-@transaction.atomic
-def withdraw_placement(*, placement: Placement) -> Placement:
-    placement = Placement.objects.select_for_update().get(pk=placement.pk)
-    if placement.status not in (Placement.Status.PROPOSED, Placement.Status.CONFIRMED):
-        raise PlacementRefused(_("Only proposed or confirmed placements can be withdrawn."), code="status")
-    placement.status = Placement.Status.WITHDRAWN
-    placement.save(update_fields=["status", "updated_at"])
-    return placement
-
-
-@transaction.atomic
-def confirm_round(*, round: PlacementRound, by: User | None = None) -> int:
-    """Confirm every proposal and tell the trainees. Returns how many were confirmed."""
+def confirm_round(*, round: PlacementRound, by: User, override_reason: str = "") -> int:
+    """Confirm every proposal and tell the trainees. Returns how many were
+    confirmed. Organisers only, after the deadline (see `_check_deadline`)."""
     round = PlacementRound.objects.select_for_update().get(pk=round.pk)
+    _check_organises(round, by)
     if round.status != PlacementRound.Status.MATCHING:
         raise PlacementRefused(_("Only a round being matched can be confirmed."), code="status")
+    _check_deadline(round, by=by, override_reason=override_reason, event="confirm_before_deadline")
     proposals = list(
         round.placements.filter(status=Placement.Status.PROPOSED).select_related("trainee__user", "position__base")
     )
@@ -275,6 +270,29 @@ def confirm_round(*, round: PlacementRound, by: User | None = None) -> int:
     round.save(update_fields=["status"])
     transaction.on_commit(lambda: [_tell_confirmed(p) for p in proposals])
     return len(proposals)
+
+
+@transaction.atomic
+def reopen_round(*, round: PlacementRound, by: User, preference_deadline) -> int:
+    """Take a round being matched back to collecting preferences, until a new
+    deadline in the future. Returns how many proposals were discarded.
+
+    Proposals were never announced, so they are discarded; the next matching
+    makes new ones. Placements already confirmed (by hand or by import) keep
+    their seats and are not touched, and trainees keep their preferences,
+    which they may now revise. A confirmed round is not reopened: its trainees
+    have been told."""
+    round = PlacementRound.objects.select_for_update().get(pk=round.pk)
+    _check_organises(round, by)
+    if round.status != PlacementRound.Status.MATCHING:
+        raise PlacementRefused(_("Only a round being matched can be reopened."), code="status")
+    if preference_deadline <= timezone.now():
+        raise PlacementRefused(_("The new preference deadline must be in the future."), code="deadline_past")
+    discarded, _by_model = round.placements.filter(status=Placement.Status.PROPOSED).delete()
+    round.status = PlacementRound.Status.COLLECTING
+    round.preference_deadline = preference_deadline
+    round.save(update_fields=["status", "preference_deadline"])
+    return discarded
 
 
 def _tell_confirmed(placement: Placement) -> None:
@@ -300,14 +318,123 @@ def _tell_confirmed(placement: Placement) -> None:
     )
 
 
-def set_tutor(*, placement: Placement, tutor: Practitioner | None) -> Placement:
+# Placements by hand ----------------------------------------------------------
+
+
+def _lock_round(pk: int) -> PlacementRound:
+    return PlacementRound.objects.select_for_update().get(pk=pk)
+
+
+def _lock_positions(*ids: int) -> dict[int, Position]:
+    """Lock positions in id order (see the lock order)."""
+    locked = Position.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk")
+    return {p.pk: p for p in locked.select_related("round")}
+
+
+def _check_seat(position: Position, trainee: Practitioner) -> None:
+    taken = position.placements.filter(status__in=Placement.LIVE_STATUSES).count()
+    if taken >= position.capacity:
+        raise PlacementRefused(_("%(position)s is full.") % {"position": position}, code="full")
+    reason = ineligibility(trainee, position)
+    if reason:
+        raise PlacementRefused(reason, code="not_eligible")
+
+
+def _preference_rank(trainee: Practitioner, position: Position) -> int | None:
+    return Preference.objects.filter(trainee=trainee, position=position).values_list("rank", flat=True).first()
+
+
+def _lock_placement(pk: int) -> Placement:
+    return (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("trainee", "position__supervisor", "round")
+        .get(pk=pk)
+    )
+
+
+@transaction.atomic
+def add_placement(*, trainee: Practitioner, position: Position, by: User) -> Placement:
+    """Place someone by hand (for example a trainee who stated no preferences)."""
+    round = _lock_round(position.round_id)
+    position = _lock_positions(position.pk)[position.pk]
+    _check_manages(by, position)
+    if round.status not in (PlacementRound.Status.MATCHING, PlacementRound.Status.CONFIRMED):
+        raise PlacementRefused(_("Placements are made after matching has started."), code="status")
+    _check_seat(position, trainee)
+    status = (
+        Placement.Status.CONFIRMED if round.status == PlacementRound.Status.CONFIRMED else Placement.Status.PROPOSED
+    )
+    try:
+        with transaction.atomic():
+            return Placement.objects.create(
+                trainee=trainee,
+                round=round,
+                position=position,
+                preference_rank=_preference_rank(trainee, position),
+                assigned_by=by,
+                status=status,
+                confirmed_at=timezone.now() if status == Placement.Status.CONFIRMED else None,
+            )
+    except IntegrityError:
+        raise PlacementRefused(
+            _("%(name)s already has a placement in this round.") % {"name": trainee.name}, code="already_placed"
+        ) from None
+
+
+@transaction.atomic
+def move_placement(*, placement: Placement, position: Position, by: User) -> Placement:
+    """Move a placement to another position of its round. `by` must manage
+    both ends: a base coordinator cannot push someone onto another base's
+    position, nor pull someone off it."""
+    if position.round_id != placement.round_id:
+        raise PlacementRefused(_("A placement moves only within its round."), code="wrong_round")
+    _lock_round(placement.round_id)
+    # Read under the round lock, which every move takes: it cannot change now.
+    current = Placement.objects.values_list("position", flat=True).get(pk=placement.pk)
+    locked = _lock_positions(current, position.pk)
+    placement = _lock_placement(placement.pk)
+    position = locked[position.pk]
+    _check_manages(by, locked[current], position)
+    if placement.status not in (Placement.Status.PROPOSED, Placement.Status.CONFIRMED):
+        raise PlacementRefused(_("Only proposed or confirmed placements can be moved."), code="status")
+    if position.pk == placement.position_id:
+        return placement
+    _check_seat(position, placement.trainee)
+    placement.position = position
+    placement.preference_rank = _preference_rank(placement.trainee, position)
+    placement.assigned_by = by
+    placement.save(update_fields=["position", "preference_rank", "assigned_by", "updated_at"])
+    return placement
+
+
+@transaction.atomic
+def withdraw_placement(*, placement: Placement, by: User) -> Placement:
+    placement = _lock_placement(placement.pk)
+    _check_manages(by, placement.position)
+    if placement.status not in (Placement.Status.PROPOSED, Placement.Status.CONFIRMED):
+        raise PlacementRefused(_("Only proposed or confirmed placements can be withdrawn."), code="status")
+    placement.status = Placement.Status.WITHDRAWN
+    placement.save(update_fields=["status", "updated_at"])
+    return placement
+
+
+@transaction.atomic
+def set_tutor(*, placement: Placement, tutor: Practitioner | None, by: User) -> Placement:
+    placement = _lock_placement(placement.pk)
+    _check_manages(by, placement.position)
     placement.tutor = tutor
     placement.save(update_fields=["tutor", "updated_at"])
     return placement
 
 
+# Hours, evaluations, completion -------------------------------------------------
+
+
 @transaction.atomic
 def log_hours(*, placement: Placement, date, hours: Decimal, activity: str) -> HourLog:
+    # The placement is locked so that no hours are added to it while another
+    # call decides whether it is complete.
+    placement = _lock_placement(placement.pk)
     round = placement.round
     if placement.status != Placement.Status.CONFIRMED:
         raise PlacementRefused(_("Hours are logged for a confirmed placement."), code="status")
@@ -334,10 +461,11 @@ def can_review(user: User, placement: Placement) -> bool:
 
 @transaction.atomic
 def review_hour_log(*, log: HourLog, approve: bool, by: User, reason: str = "") -> HourLog:
-    log = (
-        HourLog.objects.select_for_update(of=("self",)).select_related("placement__position__supervisor").get(pk=log.pk)
-    )
-    if not can_review(by, log.placement):
+    # Lock order: the placement first, then its hour log (see the module docstring).
+    placement = _lock_placement(log.placement_id)
+    log = HourLog.objects.select_for_update().get(pk=log.pk)
+    log.placement = placement
+    if not can_review(by, placement):
         raise PlacementRefused(_("You cannot review these hours."), code="not_allowed")
     if not approve and not reason.strip():
         raise PlacementRefused(_("Give a reason when rejecting hours."), code="reason_required")
@@ -346,7 +474,7 @@ def review_hour_log(*, log: HourLog, approve: bool, by: User, reason: str = "") 
     log.reviewed_by = by
     log.reviewed_at = timezone.now()
     log.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
-    _update_completion(log.placement)
+    _update_completion(placement)
     return log
 
 
@@ -359,11 +487,7 @@ def approved_hours(placement: Placement) -> Decimal:
 @transaction.atomic
 def submit_evaluation(*, placement: Placement, mentor: Practitioner, score: Decimal, comment: str = "") -> Evaluation:
     """The on-site supervisor's or the tutor's evaluation; each submits once and may revise."""
-    placement = (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("position__supervisor", "round")
-        .get(pk=placement.pk)
-    )
+    placement = _lock_placement(placement.pk)
     if placement.status not in (Placement.Status.CONFIRMED, Placement.Status.COMPLETED, Placement.Status.FAILED):
         raise PlacementRefused(_("Only a confirmed placement can be evaluated."), code="status")
     if mentor.pk == placement.position.supervisor_id:
@@ -381,33 +505,72 @@ def submit_evaluation(*, placement: Placement, mentor: Practitioner, score: Deci
     return evaluation
 
 
-def _update_completion(placement: Placement) -> None:
-    """Complete the placement when the hours are approved and both mentors have
-    evaluated; it fails when either evaluation is below the passing score."""
+def _update_completion(placement: Placement) -> bool:
+    """Apply the completion rule to a placement the caller has locked (and
+    loaded under that lock): it completes when its approved hours reach the
+    round's requirement and both mentors have evaluated, and fails when either
+    evaluation is below the passing score. Returns whether the status changed."""
     if placement.status not in (Placement.Status.CONFIRMED, Placement.Status.COMPLETED, Placement.Status.FAILED):
-        return
+        return False
     evaluations = list(placement.evaluations.all())
-    if len(evaluations) < 2 or approved_hours(placement) < placement.round.required_hours:
+    hours = approved_hours(placement)
+    if len(evaluations) < 2 or hours < placement.round.required_hours:
         status = Placement.Status.CONFIRMED
     elif all(e.score >= settings.PLACEMENT_PASSING_SCORE for e in evaluations):
         status = Placement.Status.COMPLETED
     else:
         status = Placement.Status.FAILED
-    if status != placement.status:
-        placement.status = status
-        placement.completed_at = timezone.now() if status == Placement.Status.COMPLETED else None
-        placement.save(update_fields=["status", "completed_at", "updated_at"])
-        if status == Placement.Status.COMPLETED:
-            hours = approved_hours(placement)
-            # After the commit: a rendering failure must not undo the completion;
-            # the coordinator's batch issues whatever is missing.
-            transaction.on_commit(lambda: certificate_services.issue_for_placement(placement, hours), robust=True)
+    if status == placement.status:
+        return False
+    placement.status = status
+    placement.completed_at = timezone.now() if status == Placement.Status.COMPLETED else None
+    placement.save(update_fields=["status", "completed_at", "updated_at"])
+    if status == Placement.Status.COMPLETED:
+        signals.announce_completion(placement, hours)
+    return True
 
 
-def unplaced_with_reasons(round: PlacementRound) -> list[tuple[Practitioner, str]]:
-    """Who stated preferences in the round but has no placement, and why."""
-    positions = list(round.positions.prefetch_related("required_courses"))
-    trainees, choices = _waiting_trainees_and_eligible_choices(round, positions)
+def left_behind() -> QuerySet:
+    """Confirmed placements that meet the completion rule's conditions (both
+    evaluations, the round's hours approved) yet were not settled: what a
+    crash, or a race before the lock order was kept, can leave."""
+    approved = (
+        HourLog.objects.filter(placement=OuterRef("pk"), status=HourLog.Status.APPROVED)
+        .values("placement")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    evaluated = Evaluation.objects.filter(placement=OuterRef("pk")).values("placement").annotate(n=Count("pk"))
+    return (
+        Placement.objects.filter(status=Placement.Status.CONFIRMED)
+        .annotate(approved=Subquery(approved), evaluations_given=Subquery(evaluated.values("n")))
+        .filter(approved__gte=F("round__required_hours"), evaluations_given__gte=2)
+    )
+
+
+def reconcile_completions() -> int:
+    """Complete or fail, by the same rule and under the same lock as the
+    normal paths, the placements left behind. Each in its own transaction, so
+    one failure keeps the others. Returns how many were settled."""
+    settled = 0
+    for pk in left_behind().order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            settled += _update_completion(_lock_placement(pk))
+    return settled
+
+
+# Reads ---------------------------------------------------------------------------
+
+
+def unplaced_with_reasons(round: PlacementRound, *, positions=None) -> list[tuple[Practitioner, str]]:
+    """Who stated preferences in the round but has no placement, and why; with
+    `positions`, only those who ranked at least one of them (a base's
+    coordinator sees the people who asked for their base, not the others)."""
+    every_position = list(round.positions.prefetch_related("required_courses"))
+    trainees, choices = _waiting_trainees_and_eligible_choices(round, every_position)
+    if positions is not None:
+        asked = set(round.preferences.filter(position__in=positions).values_list("trainee", flat=True))
+        trainees = {pk: t for pk, t in trainees.items() if pk in asked}
     with_choice = {c.trainee for c in choices}
     return sorted(
         ((t, ALL_FULL if pk in with_choice else NO_ELIGIBLE_POSITION) for pk, t in trainees.items()),
@@ -415,21 +578,25 @@ def unplaced_with_reasons(round: PlacementRound) -> list[tuple[Practitioner, str
     )
 
 
-def rank_counts(round: PlacementRound) -> dict[int | None, int]:
+def rank_counts(round: PlacementRound, *, positions=None) -> dict[int | None, int]:
     counts: dict[int | None, int] = dict.fromkeys([*range(1, MAX_PREFERENCES + 1), None], 0)
     live = round.placements.filter(status__in=Placement.LIVE_STATUSES)
+    if positions is not None:
+        live = live.filter(position__in=positions)
     for rank in live.values_list("preference_rank", flat=True):
         counts[rank] += 1
     return counts
 
 
-def certificate_sources(round: PlacementRound, *, positions=None) -> list:
-    """What the round's certificates are for: its completed placements (at
-    `positions` when given), with their approved hours summed in the query."""
+def completed_placements(round: PlacementRound, *, positions=None) -> QuerySet:
+    """The round's completed placements (at `positions` when given), with
+    their approved hours summed in the query as `approved`: what its
+    internship certificates are for."""
     completed = round.placements.filter(status=Placement.Status.COMPLETED)
     if positions is not None:
         completed = completed.filter(position__in=positions)
-    completed = completed.select_related("trainee", "position__base__sub_district", "round").annotate(
-        approved=Sum("hour_logs__hours", filter=Q(hour_logs__status=HourLog.Status.APPROVED))
+    return (
+        completed.select_related("trainee", "position__base__sub_district", "round")
+        .annotate(approved=Sum("hour_logs__hours", filter=Q(hour_logs__status=HourLog.Status.APPROVED)))
+        .order_by("pk")
     )
-    return [certificate_services.source_for_placement(p, p.approved or Decimal(0)) for p in completed.order_by("pk")]

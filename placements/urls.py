@@ -13,6 +13,7 @@ urlpatterns = [
     path("manage/rounds/<int:pk>/", views.manage_round, name="manage-round"),
     path("manage/rounds/<int:pk>/match/", views.run_matching, name="run-matching"),
     path("manage/rounds/<int:pk>/confirm/", views.confirm_round, name="confirm-round"),
+    path("manage/rounds/<int:pk>/reopen/", views.reopen_round, name="reopen-round"),
     path("manage/rounds/<int:pk>/add/", views.add_placement, name="add-placement"),
     path("manage/rounds/<int:pk>/placements.<str:file_format>", views.export_placements, name="export-placements"),
     path("manage/placements/<int:pk>/move/", views.move_placement, name="move-placement"),

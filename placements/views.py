@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from certificates import services as certificate_services
 from certificates import views as certificate_views
 from certificates.models import Certificate
 from placements import services
@@ -16,7 +19,9 @@ from placements.forms import (
     HourLogForm,
     ManualPlacementForm,
     MoveForm,
+    OverrideForm,
     PreferencesForm,
+    ReopenForm,
     ReviewForm,
     TutorForm,
 )
@@ -123,46 +128,51 @@ def _require_coordinator(user) -> None:
 
 
 def _managed_round(user, pk) -> PlacementRound:
+    """A round the user organises or has a position in (404 otherwise)."""
     _require_coordinator(user)
-    rounds = PlacementRound.objects.all()
-    if not user.is_administrator:
-        rounds = rounds.filter(positions__base__coordinators=user).distinct()
-    return get_object_or_404(rounds, pk=pk)
+    return get_object_or_404(PlacementRound.objects.managed_by(user), pk=pk)
+
+
+def _managed_positions(user, round: PlacementRound):
+    """The round's positions the user manages: all of them for its organisers,
+    their own base's for a base coordinator."""
+    return Position.objects.managed_by(user).filter(round=round)
 
 
 @login_required
 def manage_rounds(request):
     _require_coordinator(request.user)
-    rounds = PlacementRound.objects.all()
-    if not request.user.is_administrator:
-        rounds = rounds.filter(positions__base__coordinators=request.user).distinct()
-    return render(request, "placements/manage_rounds.html", {"rounds": rounds})
+    rounds = PlacementRound.objects.managed_by(request.user).prefetch_related("organisers")
+    organised = set(PlacementRound.objects.organised_by(request.user).values_list("pk", flat=True))
+    return render(request, "placements/manage_rounds.html", {"rounds": rounds, "organised": organised})
 
 
 @login_required
 def manage_round(request, pk):
     round = _managed_round(request.user, pk)
-    positions = (
-        Position.objects.visible_to(request.user)
-        .filter(round=round)
-        .with_fill()
-        .select_related("base__sub_district", "supervisor")
-    )
+    positions = _managed_positions(request.user, round).with_fill().select_related("base__sub_district", "supervisor")
     placements = (
         round.placements.filter(position__in=positions, status__in=Placement.LIVE_STATUSES)
         .select_related("trainee", "position__base__sub_district", "tutor")
         .prefetch_related("evaluations")
         .order_by("position__base", "position__code", "trainee__name")
     )
-    chart = rank_chart(services.rank_counts(round))
+    matching = round.status == PlacementRound.Status.MATCHING
+    before_deadline = round.before_deadline()
     context = {
         "round": round,
+        "organisers": round.organisers.all(),
+        "organiser": round.is_organised_by(request.user),
+        "before_deadline": before_deadline,
+        # Only an administrator may go ahead before the deadline, with a reason.
+        "may_override": before_deadline and request.user.is_administrator,
         "positions": positions,
         "placements": placements,
-        "chart": chart,
-        "unplaced": services.unplaced_with_reasons(round) if round.status == PlacementRound.Status.MATCHING else [],
+        "chart": rank_chart(services.rank_counts(round, positions=positions)),
+        "unplaced": services.unplaced_with_reasons(round, positions=positions) if matching else [],
         "manual_form": ManualPlacementForm(positions=positions),
-        "move_form": MoveForm(positions=positions),
+        "override_form": OverrideForm(),
+        "reopen_form": ReopenForm(),
     }
     return render(request, "placements/manage_round.html", context)
 
@@ -176,12 +186,18 @@ def rank_chart(counts: dict[int | None, int]) -> list[dict]:
     ]
 
 
+def _override_reason(request) -> str:
+    form = OverrideForm(request.POST)
+    # Only a length check: the service decides whether a reason is needed.
+    return form.cleaned_data["override_reason"] if form.is_valid() else ""
+
+
 @require_POST
 @login_required
 def run_matching(request, pk):
     round = _managed_round(request.user, pk)
     try:
-        report = services.match_round(round=round, by=request.user)
+        report = services.match_round(round=round, by=request.user, override_reason=_override_reason(request))
     except services.PlacementRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -198,7 +214,7 @@ def run_matching(request, pk):
 def confirm_round(request, pk):
     round = _managed_round(request.user, pk)
     try:
-        confirmed = services.confirm_round(round=round, by=request.user)
+        confirmed = services.confirm_round(round=round, by=request.user, override_reason=_override_reason(request))
     except services.PlacementRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -206,18 +222,40 @@ def confirm_round(request, pk):
     return redirect("placements:manage-round", pk=round.pk)
 
 
+@require_POST
+@login_required
+def reopen_round(request, pk):
+    round = _managed_round(request.user, pk)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("placements:manage-round", pk=round.pk)
+    try:
+        discarded = services.reopen_round(
+            round=round, by=request.user, preference_deadline=form.cleaned_data["preference_deadline"]
+        )
+    except services.PlacementRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("The round collects preferences again; %(count)d proposals were discarded.") % {"count": discarded},
+        )
+    return redirect("placements:manage-round", pk=round.pk)
+
+
 def _managed_placement(user, pk) -> Placement:
     _require_coordinator(user)
-    positions = Position.objects.visible_to(user)
-    return get_object_or_404(Placement.objects.select_related("trainee", "round"), pk=pk, position__in=positions)
+    return get_object_or_404(
+        Placement.objects.select_related("trainee", "round"), pk=pk, position__in=Position.objects.managed_by(user)
+    )
 
 
 @require_POST
 @login_required
 def add_placement(request, pk):
     round = _managed_round(request.user, pk)
-    positions = Position.objects.visible_to(request.user).filter(round=round)
-    form = ManualPlacementForm(request.POST, positions=positions)
+    form = ManualPlacementForm(request.POST, positions=_managed_positions(request.user, round))
     if form.is_valid():
         try:
             services.add_placement(
@@ -236,7 +274,7 @@ def add_placement(request, pk):
 @login_required
 def move_placement(request, pk):
     placement = _managed_placement(request.user, pk)
-    form = MoveForm(request.POST, positions=Position.objects.visible_to(request.user).filter(round=placement.round))
+    form = MoveForm(request.POST, positions=_managed_positions(request.user, placement.round))
     if form.is_valid():
         try:
             services.move_placement(placement=placement, position=form.cleaned_data["position"], by=request.user)
@@ -244,6 +282,8 @@ def move_placement(request, pk):
             messages.error(request, refusal.message)
         else:
             messages.success(request, _("%(name)s was moved.") % {"name": placement.trainee.name})
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("placements:manage-round", pk=placement.round_id)
 
 
@@ -254,11 +294,15 @@ def set_tutor(request, pk):
     form = TutorForm(request.POST)
     if form.is_valid():
         tutor = form.cleaned_data["resident_id"]
-        services.set_tutor(placement=placement, tutor=tutor)
-        messages.success(
-            request,
-            _("%(tutor)s is now %(name)s's tutor.") % {"tutor": tutor, "name": placement.trainee},
-        )
+        try:
+            services.set_tutor(placement=placement, tutor=tutor, by=request.user)
+        except services.PlacementRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("%(tutor)s is now %(name)s's tutor.") % {"tutor": tutor, "name": placement.trainee},
+            )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("placements:manage-round", pk=placement.round_id)
@@ -269,7 +313,7 @@ def set_tutor(request, pk):
 def withdraw_placement(request, pk):
     placement = _managed_placement(request.user, pk)
     try:
-        services.withdraw_placement(placement=placement)
+        services.withdraw_placement(placement=placement, by=request.user)
     except services.PlacementRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -336,7 +380,7 @@ def evaluate(request, pk):
 def export_placements(request, pk, file_format):
     round = _managed_round(request.user, pk)
     placements = (
-        round.placements.filter(position__in=Position.objects.visible_to(request.user))
+        round.placements.filter(position__in=_managed_positions(request.user, round))
         .exclude(status=Placement.Status.WITHDRAWN)
         .select_related("trainee", "position__base__sub_district", "position__supervisor", "tutor")
         .prefetch_related("hour_logs", "evaluations")
@@ -362,7 +406,7 @@ def export_placements(request, pk, file_format):
         rows.append(
             [
                 p.trainee.name,
-                p.trainee.resident_id_for(request.user),
+                p.trainee.exported_resident_id_for(request.user),
                 str(p.position.base),
                 p.position.code,
                 p.position.title,
@@ -375,7 +419,11 @@ def export_placements(request, pk, file_format):
                 " / ".join(f"{e.get_role_display()} {e.score}" for e in p.evaluations.all()),
             ]
         )
-    return exports.download(exports.dataset(headers, rows), filename=f"placements-{round.pk}", file_format=file_format)
+    return exports.download(
+        exports.dataset(headers, rows, title=_("Placements")),
+        filename=f"placements-{round.pk}",
+        file_format=file_format,
+    )
 
 
 @login_required
@@ -383,7 +431,10 @@ def round_certificates(request, pk):
     round = _managed_round(request.user, pk)
     return certificate_views.batch_issue(
         request,
-        sources=services.certificate_sources(round, positions=Position.objects.visible_to(request.user)),
+        sources=[
+            certificate_services.source_for_placement(p, p.approved or Decimal(0))
+            for p in services.completed_placements(round, positions=_managed_positions(request.user, round))
+        ],
         title=str(round),
         back_url=reverse("placements:manage-round", args=[round.pk]),
     )
@@ -394,7 +445,7 @@ def round_certificates_zip(request, pk):
     round = _managed_round(request.user, pk)
     certificates = (
         Certificate.objects.live()
-        .filter(placement__round=round, placement__position__in=Position.objects.visible_to(request.user))
+        .filter(placement__round=round, placement__position__in=_managed_positions(request.user, round))
         .order_by("serial")
     )
     return certificate_views.zip_download(certificates, filename=f"certificates-round-{round.pk}")

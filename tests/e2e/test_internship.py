@@ -40,6 +40,9 @@ def test_trainee_ranks_coordinator_matches_and_trainee_logs_hours(page):
     form.get_by_role("button").click()
     expect(page.get_by_role("alert")).to_be_visible()
     sign_out(page)
+    # The coordinator runs the round, once the preference deadline has passed.
+    round.organisers.add(coordinator)
+    PlacementRound.objects.filter(pk=round.pk).update(preference_deadline=timezone.now())
 
     sign_in(page, "coord@example.com")
     page.goto(f"/placements/manage/rounds/{round.pk}/")

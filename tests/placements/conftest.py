@@ -7,6 +7,12 @@ from placements.models import PlacementRound, Position
 from tests.factories import PractitionerFactory
 
 
+@pytest.fixture(autouse=True)
+def _administrators_without_second_factor(settings):
+    # These pages are about rounds; the second factor has its own tests.
+    settings.MFA_REQUIRED_FOR_ADMINISTRATORS = False
+
+
 @pytest.fixture
 def make_round(db):
     def make(**fields):

@@ -102,7 +102,7 @@ def test_export_then_import_changes_nothing(matching_round, base_a, make_positio
     position = make_position(matching_round, base_a, capacity=3)
     for person in PractitionerFactory.create_batch(3):
         services.add_placement(trainee=person, position=position, by=administrator)
-    services.withdraw_placement(placement=Placement.objects.first())
+    services.withdraw_placement(placement=Placement.objects.first(), by=administrator)
 
     with translation.override("zh-hans"):
         resource = PlacementResource(user=administrator, round=matching_round)

@@ -18,6 +18,13 @@ def refused_code(call, **kwargs):
     return refusal.value.code
 
 
+def pass_deadline(round):
+    """The preference deadline is behind us: the round may be matched."""
+    PlacementRound.objects.filter(pk=round.pk).update(
+        preference_deadline=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+
 def complete_course(trainee, course):
     session = CourseSession.objects.create(
         course=course,
@@ -99,7 +106,7 @@ def test_placed_in_an_overlapping_round_is_not_eligible(make_round, base_a, make
     assert code == "not_eligible"
 
 
-def test_matching_proposes_optimal_placements_with_a_report(round_a, base_a, make_position, db):
+def test_matching_proposes_optimal_placements_with_a_report(round_a, base_a, make_position, administrator):
     popular, other = make_position(round_a, base_a), make_position(round_a, base_a)
     flexible, picky, nobody = PractitionerFactory(), PractitionerFactory(), PractitionerFactory()
     for trainee, positions in [(flexible, [popular, other]), (picky, [popular])]:
@@ -108,8 +115,9 @@ def test_matching_proposes_optimal_placements_with_a_report(round_a, base_a, mak
     locked = make_position(round_a, base_a)
     services.submit_preferences(trainee=nobody, round=round_a, positions=[locked])
     locked.required_courses.add(course)  # became ineligible after choosing
+    pass_deadline(round_a)
 
-    report = services.match_round(round=round_a)
+    report = services.match_round(round=round_a, by=administrator)
 
     placed = dict(Placement.objects.values_list("trainee", "position"))
     # Greedy in arrival order would give `flexible` the popular seat and leave `picky` out.
@@ -122,13 +130,14 @@ def test_matching_proposes_optimal_placements_with_a_report(round_a, base_a, mak
     assert round_a.status == PlacementRound.Status.MATCHING
 
 
-def test_matching_reports_all_full_and_is_repeatable(round_a, base_a, make_position, db):
+def test_matching_reports_all_full_and_is_repeatable(round_a, base_a, make_position, administrator):
     seat = make_position(round_a, base_a, capacity=1)
     first, second = PractitionerFactory(), PractitionerFactory()
     for trainee in (first, second):
         services.submit_preferences(trainee=trainee, round=round_a, positions=[seat])
-    report = services.match_round(round=round_a)
-    again = services.match_round(round=round_a)
+    pass_deadline(round_a)
+    report = services.match_round(round=round_a, by=administrator)
+    again = services.match_round(round=round_a, by=administrator)
     assert report.unplaced[0][1] == services.ALL_FULL
     assert Placement.objects.count() == 1
     assert again.unplaced == report.unplaced
@@ -167,20 +176,21 @@ def test_move_and_withdraw(round_a, base_a, make_position, coordinator_a):
     placed = services.add_placement(trainee=PractitionerFactory(), position=full, by=coordinator_a)
     mover = services.add_placement(trainee=PractitionerFactory(), position=free, by=coordinator_a)
     assert refused_code(services.move_placement, placement=mover, position=full, by=coordinator_a) == "full"
-    services.withdraw_placement(placement=placed)
+    services.withdraw_placement(placement=placed, by=coordinator_a)
     services.move_placement(placement=mover, position=full, by=coordinator_a)
     mover.refresh_from_db()
     assert mover.position == full
 
 
 def test_confirming_the_round_confirms_and_emails(
-    round_a, base_a, make_position, mailoutbox, trainee, django_capture_on_commit_callbacks
+    round_a, base_a, make_position, mailoutbox, trainee, administrator, django_capture_on_commit_callbacks
 ):
     position = make_position(round_a, base_a)
     services.submit_preferences(trainee=trainee.practitioner, round=round_a, positions=[position])
-    services.match_round(round=round_a)
+    pass_deadline(round_a)
+    services.match_round(round=round_a, by=administrator)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.confirm_round(round=round_a) == 1
+        assert services.confirm_round(round=round_a, by=administrator) == 1
     assert Placement.objects.get().status == "confirmed"
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [trainee.email]
@@ -231,7 +241,7 @@ def test_review_rules(confirmed, coordinator_a, coordinator_b, supervisor):
 
 def test_placement_completes_with_hours_and_two_passing_evaluations(confirmed, coordinator_a, supervisor):
     tutor = PractitionerFactory(name="高校导师")
-    services.set_tutor(placement=confirmed, tutor=tutor)
+    services.set_tutor(placement=confirmed, tutor=tutor, by=coordinator_a)
     today = timezone.localdate()
     for days in (0, 1):
         log = services.log_hours(
@@ -253,7 +263,7 @@ def test_placement_completes_with_hours_and_two_passing_evaluations(confirmed, c
 
 def test_failing_evaluation_fails_the_placement(confirmed, coordinator_a, supervisor):
     tutor = PractitionerFactory()
-    services.set_tutor(placement=confirmed, tutor=tutor)
+    services.set_tutor(placement=confirmed, tutor=tutor, by=coordinator_a)
     log = services.log_hours(placement=confirmed, date=timezone.localdate(), hours=Decimal(12), activity="x")
     services.review_hour_log(log=log, approve=True, by=coordinator_a)
     log = services.log_hours(

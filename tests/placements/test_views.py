@@ -61,9 +61,13 @@ def test_trainee_logs_hours_only_on_their_own_placement(client, trainee, other_t
     assert theirs.hour_logs.count() == 0
 
 
-def test_coordinator_runs_matching_and_confirms(client, coordinator_a, trainee, round_a, base_a, make_position):
+def test_organiser_runs_matching_and_confirms(client, coordinator_a, trainee, round_a, base_a, make_position):
     position = make_position(round_a, base_a)
+    round_a.organisers.add(coordinator_a)
     services.submit_preferences(trainee=trainee.practitioner, round=round_a, positions=[position])
+    PlacementRound.objects.filter(pk=round_a.pk).update(
+        preference_deadline=timezone.now() - datetime.timedelta(hours=1)
+    )
     client.force_login(coordinator_a)
     client.post(f"/placements/manage/rounds/{round_a.pk}/match/")
     assert Placement.objects.get().status == "proposed"
