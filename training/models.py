@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -130,8 +130,12 @@ class CourseSessionQuerySet(models.QuerySet):
         return self.filter(course__base__coordinators=user)
 
     def with_seat_counts(self) -> "CourseSessionQuerySet":
+        """`enrolled_count` and `seats_left` are the seats in use and free now;
+        `participant_count` is everyone who has a seat or had one when the
+        session finished (completed or not passed), to show how many took part."""
         return self.annotate(
             enrolled_count=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.ENROLLED)),
+            participant_count=Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEATED_STATUSES)),
             waitlisted_count=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.WAITLISTED)),
         ).annotate(seats_left=F("capacity") - F("enrolled_count"))
 
@@ -204,6 +208,17 @@ class EnrollmentQuerySet(models.QuerySet):
     def waitlist(self) -> "EnrollmentQuerySet":
         return self.filter(status=Enrollment.Status.WAITLISTED).order_by("waitlist_order", "pk")
 
+    def current(self) -> "EnrollmentQuerySet":
+        """One enrolment per trainee and session: the live one, else the latest.
+        Someone who cancelled and enrolled again is listed once, by where they
+        are now, not also by the enrolment they cancelled."""
+        superseded = (
+            Enrollment.objects.filter(session=OuterRef("session"), trainee=OuterRef("trainee"))
+            .filter(Q(status__in=Enrollment.LIVE_STATUSES) | Q(pk__gt=OuterRef("pk")))
+            .exclude(pk=OuterRef("pk"))
+        )
+        return self.filter(Q(status__in=Enrollment.LIVE_STATUSES) | ~Exists(superseded))
+
 
 class Enrollment(models.Model):
     class Status(models.TextChoices):
@@ -214,6 +229,8 @@ class Enrollment(models.Model):
         FAILED = "failed", _("Not passed")
 
     LIVE_STATUSES = (Status.ENROLLED, Status.WAITLISTED)
+    #: Those who hold a seat, or held one when the session finished.
+    SEATED_STATUSES = (Status.ENROLLED, Status.COMPLETED, Status.FAILED)
 
     session = models.ForeignKey(
         CourseSession, verbose_name=_("course session"), on_delete=models.PROTECT, related_name="enrollments"

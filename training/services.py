@@ -4,6 +4,10 @@ Every change that touches a session's seats locks the session row first
 (`select_for_update`) and re-reads the counts under the lock, so capacity holds
 whatever happens concurrently. Locks are taken in one order: session, then the
 enrolments inside it.
+
+Nothing is recorded before it happened: results and finishing wait for the
+session's last day, unless an administrator states why a session that has
+started really ended early (audited; its end date then moves to that day).
 """
 
 from dataclasses import dataclass
@@ -18,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from certificates import services as certificate_services
+from talent import audit
 from talent import services as talent_services
 from talent.models import LearningRecord, Practitioner, User
 from training.models import QUALIFICATION_ORDER, Course, CourseSession, Enrollment
@@ -112,6 +117,63 @@ def _next_waitlist_order(session: CourseSession) -> int:
 
 def can_manage(user: User, session: CourseSession) -> bool:
     return CourseSession.objects.visible_to(user).filter(pk=session.pk).exists()
+
+
+def _check_manager(by: User | None, session: CourseSession) -> None:
+    # `by` is None for an import run from the command line without --user:
+    # nobody is accountable for the results, so they are refused too.
+    if by is None or not can_manage(by, session):
+        raise EnrollmentRefused(
+            _("Only the coordinators of this session's training base or an administrator can do this."),
+            code="not_allowed",
+        )
+
+
+def has_ended(session: CourseSession, *, today=None) -> bool:
+    """Whether results may be recorded: from the session's last day on (an
+    examination on the last afternoon is marked that evening)."""
+    return (today or timezone.localdate()) >= session.end_date
+
+
+def check_has_ended(session: CourseSession, *, today=None) -> None:
+    """Raise EnrollmentRefused (code `before_end`) before the session's last day."""
+    if not has_ended(session, today=today):
+        raise EnrollmentRefused(
+            _("The session runs until %(date)s: results can be entered and the session finished from that day.")
+            % {"date": date_format(session.end_date)},
+            code="before_end",
+        )
+
+
+def _check_ended_or_end_early(session: CourseSession, *, by: User, ended_early: bool, reason: str, event: str) -> None:
+    """Let the call go ahead once the session has reached its end date. Before
+    that, only an administrator may, for a session that has started and really
+    ended early, with a reason: its end date moves to today, so that no
+    completion can precede the end of the training, and the override is put on
+    record. The caller holds the session lock."""
+    today = timezone.localdate()
+    if has_ended(session, today=today):
+        return
+    if not ended_early:
+        check_has_ended(session, today=today)
+    if not by.is_administrator:
+        raise EnrollmentRefused(
+            _("Only an administrator can record a session as ended before its end date (%(date)s).")
+            % {"date": date_format(session.end_date)},
+            code="early_not_allowed",
+        )
+    if not session.has_started(today):
+        raise EnrollmentRefused(
+            _("The session starts on %(date)s; it cannot have ended before it started.")
+            % {"date": date_format(session.start_date)},
+            code="not_started",
+        )
+    reason = reason.strip()
+    if not reason:
+        raise EnrollmentRefused(_("Give the reason the session ended before its end date."), code="reason_required")
+    session.end_date = today
+    session.save(update_fields=["end_date"])
+    audit.record_event(session, event=event, actor=by, reason=reason)
 
 
 @transaction.atomic
@@ -219,11 +281,22 @@ class Result:
 
 
 @transaction.atomic
-def record_results(*, session: CourseSession, results: dict[int, Result]) -> int:
-    """Record attended hours and scores, keyed by enrolment id. Returns how many rows changed."""
+def record_results(
+    *,
+    session: CourseSession,
+    results: dict[int, Result],
+    by: User | None,
+    ended_early: bool = False,
+    reason: str = "",
+) -> int:
+    """Record attended hours and scores, keyed by enrolment id, once the
+    session has reached its end date (see `_check_ended_or_end_early` for an
+    administrator's override). Returns how many rows changed."""
     session = _lock_session(session)
+    _check_manager(by, session)
     if session.status in (CourseSession.Status.FINISHED, CourseSession.Status.CANCELLED):
         raise EnrollmentRefused(_("Results of a finished session cannot be changed."), code="finished")
+    _check_ended_or_end_early(session, by=by, ended_early=ended_early, reason=reason, event="results_early")
     course_hours = session.course.hours
     enrollments = session.enrollments.filter(pk__in=results, status=Enrollment.Status.ENROLLED).select_for_update()
     changed = []
@@ -265,11 +338,16 @@ class FinishSummary:
 
 
 @transaction.atomic
-def finish_session(*, session: CourseSession) -> FinishSummary:
-    """Close a session: each enrolled person completes (≥80% attendance and,
-    where the course has one, the pass mark) or fails; completions credit the
-    course hours to the continuing-education ledger. Finishing twice changes nothing."""
+def finish_session(
+    *, session: CourseSession, by: User | None, ended_early: bool = False, reason: str = ""
+) -> FinishSummary:
+    """Close a session, from its end date on (see `_check_ended_or_end_early`
+    for an administrator's override): each enrolled person completes (≥80%
+    attendance and, where the course has one, the pass mark) or fails;
+    completions credit the course hours to the continuing-education ledger.
+    Finishing twice changes nothing."""
     session = _lock_session(session)
+    _check_manager(by, session)
     if session.status == CourseSession.Status.FINISHED:
         counts = session.enrollments.filter(status__in=[Enrollment.Status.COMPLETED, Enrollment.Status.FAILED])
         return FinishSummary(
@@ -279,6 +357,7 @@ def finish_session(*, session: CourseSession) -> FinishSummary:
         )
     if session.status in (CourseSession.Status.DRAFT, CourseSession.Status.CANCELLED):
         raise EnrollmentRefused(_("Only an open or closed session can be finished."), code="cannot_finish")
+    _check_ended_or_end_early(session, by=by, ended_early=ended_early, reason=reason, event="finish_early")
     course = session.course
     now = timezone.now()
     completed = failed = 0

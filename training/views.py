@@ -13,7 +13,7 @@ from certificates.models import Certificate
 from talent import exports, ledger
 from talent.models import Practitioner
 from training import services
-from training.forms import CapacityForm, CatalogueFilterForm, ResultFormSet
+from training.forms import CapacityForm, CatalogueFilterForm, EarlyEndForm, ResultFormSet, with_full_attendance
 from training.models import CourseSession, Enrollment
 
 
@@ -105,7 +105,7 @@ def my_enrollments(request):
     if trainee is None:
         return render(request, "talent/no_profile.html", status=404)
     enrollments = list(
-        trainee.enrollments.select_related("session__course__base").order_by("-session__start_date", "-pk")
+        trainee.enrollments.current().select_related("session__course__base").order_by("-session__start_date", "-pk")
     )
     groups = [
         (label, [e for e in enrollments if e.status == status])
@@ -125,6 +125,17 @@ def _managed_sessions(user):
     return CourseSession.objects.visible_to(user)
 
 
+def _before_the_end(request, session) -> dict:
+    """Before the session's last day: why results wait, and for an
+    administrator, once the session has started, the early-end override."""
+    try:
+        services.check_has_ended(session)
+    except services.EnrollmentRefused as refusal:
+        may_end_early = request.user.is_administrator and session.has_started()
+        return {"not_ended": refusal.message, "may_end_early": may_end_early}
+    return {"not_ended": "", "may_end_early": False}
+
+
 @login_required
 def manage_sessions(request):
     sessions = _managed_sessions(request.user).with_seat_counts().select_related("course__base").order_by("-start_date")
@@ -135,9 +146,17 @@ def manage_sessions(request):
 @login_required
 def session_roster(request, pk):
     session = get_object_or_404(_managed_sessions(request.user).select_related("course__base"), pk=pk)
-    enrollments = session.enrollments.select_related("trainee__organization").order_by("waitlist_order", "created_at")
+    enrollments = (
+        session.enrollments.current().select_related("trainee__organization").order_by("waitlist_order", "created_at")
+    )
     roster = {status: [e for e in enrollments if e.status == status] for status in Enrollment.Status.values}
-    context = {"session": session, "roster": roster, "capacity_form": CapacityForm(instance=session)}
+    context = {
+        "session": session,
+        "roster": roster,
+        "capacity_form": CapacityForm(instance=session),
+        "early_form": EarlyEndForm(prefix="early"),
+        **_before_the_end(request, session),
+    }
     return render(request, "training/session_roster.html", context)
 
 
@@ -193,33 +212,45 @@ def session_results(request, pk):
         {"enrollment": e.pk, "attended_hours": e.attended_hours, "score": e.score, "note": e.result_note}
         for e in enrollments
     ]
-    formset = ResultFormSet(request.POST or None, initial=initial)
-    if request.method == "POST" and formset.is_valid():
-        results = {
-            form.cleaned_data["enrollment"]: services.Result(
-                attended_hours=form.cleaned_data["attended_hours"],
-                score=form.cleaned_data["score"],
-                note=form.cleaned_data["note"],
-            )
-            for form in formset
-        }
+    data = request.POST or None
+    # "All attended" fills the empty boxes and shows the form again, unsaved.
+    filling = "fill" in request.POST
+    if filling:
+        data = with_full_attendance(request.POST, hours=session.course.hours)
+    with_score = session.course.pass_mark is not None
+    formset = ResultFormSet(data, initial=initial, form_kwargs={"with_score": with_score})
+    early_form = EarlyEndForm(request.POST or None, prefix="early")
+    if request.method == "POST" and not filling and formset.is_valid() and early_form.is_valid():
         try:
-            services.record_results(session=session, results=results)
+            services.record_results(
+                session=session, results=formset.results(), by=request.user, **early_form.cleaned_data
+            )
         except services.EnrollmentRefused as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(request, _("Results saved."))
             return redirect("training:session-results", pk=session.pk)
-    rows = list(zip(enrollments, formset, strict=False))
-    return render(request, "training/session_results.html", {"session": session, "formset": formset, "rows": rows})
+    context = {
+        "session": session,
+        "formset": formset,
+        "rows": list(zip(enrollments, formset, strict=False)),
+        "with_score": with_score,
+        "early_form": early_form,
+        **_before_the_end(request, session),
+    }
+    return render(request, "training/session_results.html", context)
 
 
 @require_POST
 @login_required
 def session_finish(request, pk):
     session = get_object_or_404(_managed_sessions(request.user), pk=pk)
+    early_form = EarlyEndForm(request.POST, prefix="early")
+    if not early_form.is_valid():
+        messages.error(request, " ".join(early_form.errors["reason"]))
+        return redirect("training:session-roster", pk=session.pk)
     try:
-        summary = services.finish_session(session=session)
+        summary = services.finish_session(session=session, by=request.user, **early_form.cleaned_data)
     except services.EnrollmentRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -254,7 +285,7 @@ def roster_export(request, pk, file_format):
     rows = (
         [
             e.trainee.name,
-            e.trainee.resident_id_for(request.user),
+            e.trainee.exported_resident_id_for(request.user),
             e.trainee.mobile,
             str(e.trainee.organization or ""),
             e.get_status_display(),
@@ -265,7 +296,7 @@ def roster_export(request, pk, file_format):
         ]
         for e in enrollments
     )
-    data = exports.dataset(headers, rows)
+    data = exports.dataset(headers, rows, title=_("Roster"))
     return exports.download(data, filename=f"roster-{session.pk}", file_format=file_format)
 
 

@@ -200,17 +200,22 @@ def test_a_deleted_practitioner_leaves_a_delete_entry(db):
     assert not Practitioner.objects.filter(pk=pk).exists()
 
 
-def test_results_finishing_and_waitlist_moves_are_recorded_row_by_row(trainee, other_trainee):
-    session = CourseSessionFactory(capacity=1, course__hours=Decimal(10))
+def test_results_finishing_and_waitlist_moves_are_recorded_row_by_row(trainee, other_trainee, administrator):
+    # Ends today: results wait for the end date.
+    session = CourseSessionFactory(
+        capacity=1, course__hours=Decimal(10), start_date=timezone.localdate() - datetime.timedelta(days=2)
+    )
     enrolled = training_services.enroll(trainee=trainee.practitioner, session=session)
     second = training_services.enroll(trainee=PractitionerFactory(), session=session)
     third = training_services.enroll(trainee=other_trainee.practitioner, session=session)
 
     training_services.move_up(enrollment=third)
     training_services.record_results(
-        session=session, results={enrolled.pk: training_services.Result(attended_hours=Decimal(9), score=Decimal(88))}
+        session=session,
+        results={enrolled.pk: training_services.Result(attended_hours=Decimal(9), score=Decimal(88))},
+        by=administrator,
     )
-    training_services.finish_session(session=session)
+    training_services.finish_session(session=session, by=administrator)
 
     assert latest_entry(second).changes["status"] == ["waitlisted", "cancelled"]
     assert latest_entry(third).changes["status"] == ["waitlisted", "cancelled"]
@@ -227,6 +232,8 @@ def test_matching_and_confirming_a_round_are_recorded(position_a, trainee, admin
     round.preference_deadline = timezone.now() + datetime.timedelta(days=1)
     round.save()
     placement_services.submit_preferences(trainee=trainee.practitioner, round=round, positions=[position_a])
+    round.preference_deadline = timezone.now() - datetime.timedelta(minutes=1)  # matching comes after it
+    round.save()
 
     placement_services.match_round(round=round, by=administrator)
     placement_services.confirm_round(round=round, by=administrator)

@@ -1,7 +1,8 @@
+import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.factories import CourseSessionFactory, EnrollmentFactory, PractitionerFactory
 from tests.importing import csv_file, problems_of, run
@@ -16,9 +17,14 @@ def import_results(content, *, session, user, dry_run=False):
     return run("results", content, user=user, dry_run=dry_run, session=session)
 
 
+def ended_session(**fields) -> CourseSession:
+    """A session that ran this week and ended yesterday: its results are due."""
+    return CourseSessionFactory(start_date=timezone.localdate() - datetime.timedelta(days=3), **fields)
+
+
 @pytest.fixture
 def session():
-    return CourseSessionFactory(course__hours=Decimal("10"), course__pass_mark=Decimal("60"), status="closed")
+    return ended_session(course__hours=Decimal("10"), course__pass_mark=Decimal("60"), status="closed")
 
 
 def seated(session, **fields) -> Enrollment:
@@ -106,7 +112,7 @@ def test_out_of_range_values_are_the_services_refusals_under_their_column(sessio
 
 
 def test_a_draft_session_cannot_be_finished_and_nothing_is_written(administrator):
-    session = CourseSessionFactory(status="draft")
+    session = ended_session(status="draft")
     enrollment = seated(session)
     content = csv_file(["resident ID", "attended hours"], [[enrollment.trainee.resident_id, "10"]])
 
@@ -131,7 +137,7 @@ def test_export_then_import_of_a_finished_session_changes_nothing(session, admin
     for hours, score in (("10", "90"), ("5", "40")):
         seated(session, attended_hours=Decimal(hours), score=Decimal(score), result_note="备注")
     EnrollmentFactory(session=session, status="cancelled")
-    services.finish_session(session=session)
+    services.finish_session(session=session, by=administrator)
 
     with translation.override("zh-hans"):
         resource = ResultResource(user=administrator, session=session)

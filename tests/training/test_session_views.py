@@ -133,7 +133,8 @@ def test_trainees_get_403_on_coordinator_pages(client, trainee, session_a):
     assert client.get(f"/training/manage/sessions/{session_a.pk}/").status_code == 403
 
 
-def test_coordinator_records_results_and_finishes(client, coordinator_a, trainee, other_trainee, session_a):
+def test_coordinator_records_results_and_finishes(client, coordinator_a, trainee, other_trainee, training_base_a):
+    session_a = make_session(training_base_a, days_ahead=-2)  # ended yesterday
     done = Enrollment.objects.create(session=session_a, trainee=trainee.practitioner, status="enrolled")
     absent = Enrollment.objects.create(session=session_a, trainee=other_trainee.practitioner, status="enrolled")
     client.force_login(coordinator_a)

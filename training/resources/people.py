@@ -23,8 +23,9 @@ from talent.models import Practitioner
 from training import services
 from training.models import Enrollment
 
-# Refusals about the session as a whole, not about the person in the row.
-SESSION_REFUSALS = {"not_open", "not_yet_open", "closed", "finished", "cannot_finish"}
+# Refusals about the session as a whole, not about the person in the row: the
+# import reports them once for the file.
+SESSION_REFUSALS = {"not_open", "not_yet_open", "closed", "finished", "cannot_finish", "before_end", "not_allowed"}
 RESULT_REFUSAL_COLUMNS = {"hours_out_of_range": "attended_hours", "score_out_of_range": "score"}
 
 
@@ -231,7 +232,9 @@ class ResultResource(SessionRowResource):
     """Attended hours and scores of one session's enrolled people, each row
     through `services.record_results`; then the session is finished through
     `services.finish_session` (in the preview too, rolled back, to count who
-    would complete). Unchanged rows are skipped."""
+    would complete). Unchanged rows are skipped. Both services act as the
+    importing user, so a file for a session that has not reached its end date,
+    or of another base, is refused as a whole."""
 
     attended_hours = fields.Field(attribute="attended_hours", column_name="attended_hours", widget=DecimalWidget())
     score = fields.Field(attribute="score", column_name="score", widget=DecimalWidget())
@@ -296,7 +299,7 @@ class ResultResource(SessionRowResource):
             attended_hours=instance.attended_hours, score=instance.score, note=instance.result_note
         )
         try:
-            services.record_results(session=self.session, results={instance.pk: result})
+            services.record_results(session=self.session, results={instance.pk: result}, by=self.user)
         except services.EnrollmentRefused as refusal:
             column = RESULT_REFUSAL_COLUMNS.get(refusal.code, "trainee")
             raise self.refusal_error(refusal, column) from None
@@ -314,7 +317,7 @@ class ResultResource(SessionRowResource):
             self.notices.append(
                 _("Not in the file, so they will not pass: %(names)s.") % {"names": "、".join(sorted(missing))}
             )
-        summary = services.finish_session(session=self.session)
+        summary = services.finish_session(session=self.session, by=self.user)
         if summary.already_finished:
             self.notices.append(_("The session was already finished."))
         elif kwargs.get("dry_run"):

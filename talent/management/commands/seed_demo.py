@@ -123,8 +123,9 @@ class Command(BaseCommand):
                     )
                     for e in finished.enrollments.all()
                 },
+                by=users[Role.ADMINISTRATOR],
             )
-            training_services.finish_session(session=finished)
+            training_services.finish_session(session=finished, by=users[Role.ADMINISTRATOR])
             certificate_services.issue_in_chunks(training_services.certificate_sources(finished))
             CourseSession.objects.create(
                 course=course,
@@ -149,6 +150,8 @@ class Command(BaseCommand):
             status=PlacementRound.Status.COLLECTING,
             required_hours=120,
         )
+        # The demo coordinator runs one base's positions; the round is the administrator's.
+        round.organisers.add(users[Role.ADMINISTRATOR])
         supervisors = list(Practitioner.objects.filter(qualification_level__in=["intermediate", "senior"])[:12])
         positions = []
         for index, base in enumerate(practice_bases):
