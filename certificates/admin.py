@@ -1,9 +1,10 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateIssuer
 
 
 @admin.register(Certificate)
@@ -30,3 +31,22 @@ class CertificateAdmin(admin.ModelAdmin):
             reverse("certificates:revoke", args=[certificate.serial]),
             _("Revoke"),
         )
+
+
+@admin.register(CertificateIssuer)
+class CertificateIssuerAdmin(admin.ModelAdmin):
+    """One row: the list goes straight to it (or to adding it the first time)."""
+
+    fields = ["name_zh", "name_en", "seal", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not CertificateIssuer.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if CertificateIssuer.objects.exists():
+            return redirect("admin:certificates_certificateissuer_change", 1)
+        return redirect("admin:certificates_certificateissuer_add")

@@ -6,7 +6,7 @@ import subprocess
 
 from django.core.checks import Warning, register
 
-from certificates.fonts import font_path
+from certificates.fonts import RARE_FAMILIES, font_path, system_font
 
 CJK_FAMILY = "Noto Serif CJK SC"
 
@@ -48,6 +48,16 @@ def certificate_fonts(app_configs, **kwargs):
                 "The certificate font subset is not built: certificates embed the full CJK font and weigh ~150 KB.",
                 hint="Run: python manage.py build_certificate_font (make run does).",
                 id="certificates.W003",
+            )
+        )
+    missing = [family for family in RARE_FAMILIES if system_font(family) is None]
+    if missing:
+        problems.append(
+            Warning(
+                f"Hanazono Mincho ({', '.join(missing)}) is not installed: certificates for names with characters "
+                "of the CJK extensions (such as 𪚥, U+2A6A5) are refused instead of issued.",
+                hint="Install Debian's fonts-hanazono (apt-get install fonts-hanazono).",
+                id="certificates.W004",
             )
         )
     return problems

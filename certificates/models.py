@@ -1,17 +1,21 @@
-import secrets
+import unicodedata
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from certificates import codes
+from certificates.seal import validate_seal
 from talent.models import Practitioner
 
 
 def new_verification_code() -> str:
-    # 16 random bytes: 128 bits, URL-safe, 22 characters.
-    return secrets.token_urlsafe(16)
+    # Named in migration 0001: certificates before these codes got
+    # secrets.token_urlsafe(16), and still verify by exact match.
+    return codes.new_code()
 
 
 class CertificateQuerySet(models.QuerySet):
@@ -29,6 +33,24 @@ class CertificateQuerySet(models.QuerySet):
             | Q(enrollment__session__course__base__coordinators=user)
             | Q(placement__position__base__coordinators=user)
         ).distinct()
+
+    def with_code(self, typed: str) -> "Certificate | None":
+        """The certificate whose verification code someone typed (or scanned)."""
+        found = codes.candidates(typed)
+        if not found:
+            return None
+        return self.select_related("holder").filter(verification_code__in=found).first()
+
+    def with_serial_and_name(self, *, serial: str, name: str) -> "Certificate | None":
+        """The certificate with this serial (any case) whose holder's printed
+        name is exactly `name`. Any mismatch is None, like an unknown serial:
+        serials are sequential, and must not be enumerable into names."""
+        certificate = self.select_related("holder").filter(serial__iexact=serial.strip()).first()
+        if certificate is None:
+            return None
+        if unicodedata.normalize("NFC", certificate.holder_name.strip()) != unicodedata.normalize("NFC", name.strip()):
+            return None
+        return certificate
 
 
 class Certificate(models.Model):
@@ -48,11 +70,16 @@ class Certificate(models.Model):
     holder = models.ForeignKey(
         Practitioner, verbose_name=_("holder"), on_delete=models.PROTECT, related_name="certificates"
     )
+    # The name as printed: the holder may change their name later, the
+    # certificate (and checking it by serial and name) does not.
+    holder_name = models.CharField(_("holder's name"), max_length=100)
     title = models.CharField(_("title"), max_length=200)
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
     issuing_base = models.CharField(_("issuing base"), max_length=100)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
+    # Empty on certificates issued before it was recorded.
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued at"))
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     verification_code = models.CharField(
@@ -136,12 +163,16 @@ class Certificate(models.Model):
         return settings.SITE_BASE_URL + reverse("certificates:verify", args=[self.verification_code])
 
     @property
+    def printed_code(self) -> str:
+        return codes.grouped(self.verification_code)
+
+    @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
     @property
     def masked_holder_name(self) -> str:
-        return mask_name(self.holder.name)
+        return mask_name(self.holder_name)
 
 
 def mask_name(name: str) -> str:
@@ -157,12 +188,67 @@ class SerialCounter(models.Model):
     """The last sequence number used per kind and year. Issuing locks this row,
     so serials are gap-free: a failed issuance rolls its number back."""
 
-    kind = models.CharField(max_length=20, choices=Certificate.Kind.choices)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=Certificate.Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last sequence number"), default=0)
 
     class Meta:
+        verbose_name = _("serial counter")
+        verbose_name_plural = _("serial counters")
         constraints = [models.UniqueConstraint(fields=["kind", "year"], name="serial_counter_unique")]
 
     def __str__(self):
         return f"{self.kind} {self.year}: {self.last}"
+
+
+class CertificateIssuer(models.Model):
+    """Who issues the certificates, edited by administrators in the admin: one
+    row. Certificates take the name and seal in force when they are issued."""
+
+    name_zh = models.CharField(
+        _("issuer's name in Chinese"),
+        max_length=100,
+        blank=True,
+        help_text=_("Printed on Chinese certificates. Empty: the site's name."),
+    )
+    name_en = models.CharField(
+        _("issuer's name in English"),
+        max_length=100,
+        blank=True,
+        help_text=_("Printed on English certificates. Empty: the site's name."),
+    )
+    seal = models.FileField(
+        _("seal"),
+        upload_to="certificates/seal/",
+        blank=True,
+        validators=[validate_seal],
+        help_text=_(
+            "A PNG with a transparent background, at least 200 pixels wide, printed over the issuer's name. "
+            "Certificates issued from now on carry it; those already issued stay as they are."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("certificate issuer")
+        verbose_name_plural = _("certificate issuer")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="certificate_issuer_single_row")]
+
+    def __str__(self):
+        return self.name_for(translation.get_language() or settings.LANGUAGE_CODE)
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "CertificateIssuer":
+        """The row, or its defaults (the site's name, no seal) before anyone saved it."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    def name_for(self, language: str) -> str:
+        name = self.name_en if language == "en" else self.name_zh
+        if name.strip():
+            return name.strip()
+        with translation.override(language):
+            return str(settings.SITE_NAME)

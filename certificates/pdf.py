@@ -18,9 +18,12 @@ from urllib.request import url2pathname
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
+
+from certificates import codes
 
 ASSETS = Path(settings.BASE_DIR) / "static" / "certificates"
 
@@ -38,13 +41,22 @@ class CertificateData:
     issued_on: date
     verify_url: str
     language: str
+    verification_code: str = ""
+    completed_on: date | None = None
+    # Empty: the site's name in the certificate's language.
+    issuer_name: str = ""
+    # The seal as a data: URI (see certificates/seal.py), or empty for none.
+    seal: str = ""
 
 
 class AssetsOnlyFetcher(URLFetcher):
-    """Loads nothing but the certificate's own static files: no network, no
-    other file on the machine, whatever ends up in the HTML."""
+    """Loads nothing but the certificate's own static files and an inline PNG
+    (the seal): no network, no other file on the machine, whatever ends up in
+    the HTML."""
 
     def fetch(self, url, headers=None):
+        if url.startswith("data:image/png;base64,"):
+            return super().fetch(url, headers)
         parsed = urlparse(url)
         if parsed.scheme == "file":
             path = Path(url2pathname(parsed.path)).resolve()
@@ -59,7 +71,14 @@ def qr_svg(url: str) -> str:
 
 def render_html(data: CertificateData) -> str:
     with translation.override(data.language):
-        return render_to_string("certificates/certificate.html", {"c": data, "qr_svg": qr_svg(data.verify_url)})
+        context = {
+            "c": data,
+            "qr_svg": qr_svg(data.verify_url),
+            "issuer_name": data.issuer_name or str(settings.SITE_NAME),
+            "code": codes.grouped(data.verification_code),
+            "verify_form_url": settings.SITE_BASE_URL + reverse("certificates:verify-form"),
+        }
+        return render_to_string("certificates/certificate.html", context)
 
 
 def render_pdf(data: CertificateData) -> bytes:

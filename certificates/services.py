@@ -5,8 +5,16 @@ the locked `SerialCounter` row in the same transaction that stores the
 certificate, so a failure rolls the number back with everything else. The PDF
 is written to storage before the row, and removed again if the row is not
 saved, so no certificate row exists without its PDF.
+
+A certificate is an official document: before one is issued, `check` refuses
+it if a character of what it prints has no glyph in the certificate's fonts
+(it would print as an empty box) or if it would state a completion before the
+training ended. `issue` is all or nothing; the batch paths (`issue_in_chunks`,
+`issue_next_chunk`) issue the others and report the refused ones.
 """
 
+import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,13 +22,16 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from certificates import pdf
-from certificates.models import Certificate, SerialCounter
+from certificates import fonts, pdf
+from certificates.models import Certificate, CertificateIssuer, SerialCounter
+from certificates.seal import data_uri
 
 BATCH_CHUNK = 20
+
+logger = logging.getLogger(__name__)
 
 
 class CertificateRefused(Exception):
@@ -43,9 +54,14 @@ class Source:
     end_date: object
     enrollment: object = None
     placement: object = None
+    completed_on: datetime.date | None = None
 
     def lookup(self) -> dict:
         return {"enrollment": self.enrollment} if self.enrollment is not None else {"placement": self.placement}
+
+
+def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localdate(moment) if moment is not None else None
 
 
 def source_for_enrollment(enrollment) -> Source:
@@ -61,6 +77,7 @@ def source_for_enrollment(enrollment) -> Source:
         start_date=session.start_date,
         end_date=session.end_date,
         enrollment=enrollment,
+        completed_on=_local_date(enrollment.finished_at),
     )
 
 
@@ -76,7 +93,58 @@ def source_for_placement(placement, approved_hours) -> Source:
         start_date=placement.round.internship_start,
         end_date=placement.round.internship_end,
         placement=placement,
+        completed_on=_local_date(placement.completed_at),
     )
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """The issuer as certificates print it now: a name per language, the seal inline."""
+
+    names: dict[str, str]
+    seal: str
+
+    @classmethod
+    def current(cls, *, with_seal: bool = True) -> "Issuer":
+        row = CertificateIssuer.current()
+        seal = ""
+        if with_seal and row.seal:
+            with row.seal.open("rb") as content:
+                seal = data_uri(content.read())
+        return cls(names={code: row.name_for(code) for code, _name in settings.LANGUAGES}, seal=seal)
+
+    def name_for(self, language: str) -> str:
+        return self.names.get(language) or self.names[settings.LANGUAGE_CODE]
+
+
+def check(source: Source, issuer: Issuer) -> CertificateRefused | None:
+    """Why this certificate may not be issued, or None."""
+    if source.enrollment is not None and source.completed_on is not None and source.completed_on < source.end_date:
+        return CertificateRefused(
+            _("The course was recorded as completed on %(completed)s, before the session ended on %(end)s.")
+            % {
+                "completed": formats.date_format(source.completed_on),
+                "end": formats.date_format(source.end_date),
+            },
+            code="completed_before_end",
+        )
+    printed = [
+        (_("The holder's name"), source.holder.name),
+        (_("The title"), source.title),
+        (_("The issuing base"), source.issuing_base),
+        (_("The issuer's name"), issuer.name_for(holder_language(source.holder))),
+    ]
+    for field, text in printed:
+        if missing := fonts.unprintable(text):
+            return CertificateRefused(
+                _(
+                    "%(field)s “%(text)s” contains “%(character)s” (%(codepoint)s), which none of the "
+                    "certificate's fonts can print: it would come out as an empty box."
+                )
+                % {"field": field, "text": text, "character": missing[0], "codepoint": f"U+{ord(missing[0]):04X}"},
+                code="missing_glyph",
+            )
+    return None
 
 
 def holder_language(holder) -> str:
@@ -84,19 +152,23 @@ def holder_language(holder) -> str:
     return "en" if holder.preferred_language == "en" else "zh-hans"
 
 
-def _data(source: Source, certificate: Certificate, issued_at) -> pdf.CertificateData:
+def _data(certificate: Certificate, issuer: Issuer) -> pdf.CertificateData:
     return pdf.CertificateData(
         serial=certificate.serial,
-        kind=source.kind,
-        holder_name=source.holder.name,
-        title=source.title,
-        hours=source.hours,
-        issuing_base=source.issuing_base,
-        start_date=source.start_date,
-        end_date=source.end_date,
-        issued_on=timezone.localtime(issued_at).date(),
+        kind=certificate.kind,
+        holder_name=certificate.holder_name,
+        title=certificate.title,
+        hours=certificate.hours,
+        issuing_base=certificate.issuing_base,
+        start_date=certificate.start_date,
+        end_date=certificate.end_date,
+        issued_on=timezone.localdate(certificate.issued_at),
         verify_url=certificate.get_verify_url(),
         language=certificate.language,
+        verification_code=certificate.verification_code,
+        completed_on=certificate.completed_on,
+        issuer_name=issuer.name_for(certificate.language),
+        seal=issuer.seal,
     )
 
 
@@ -113,11 +185,24 @@ def live_certificates(sources: list[Source]) -> dict[int, Certificate]:
     return found
 
 
-@transaction.atomic
 def issue(sources: list[Source]) -> list[Certificate]:
     """Issue one certificate per source that has none yet (idempotent), all in
     one transaction, rendering the PDFs on every core. Returns the sources'
-    certificates, new or existing, in order."""
+    certificates, new or existing, in order. All or nothing: if any of them is
+    refused (`check`), nothing is issued and the first refusal is raised."""
+    certificates, _refused = _issue(sources, skip_refused=False)
+    return [certificates[id(s)] for s in sources]
+
+
+@transaction.atomic
+def _issue(
+    sources: list[Source], *, skip_refused: bool
+) -> tuple[dict[int, Certificate], list[tuple[Source, CertificateRefused]]]:
+    """The certificates of `sources` keyed by id(source), and the refused
+    sources with their refusals (only when `skip_refused`; else the first
+    refusal is raised)."""
+    fonts.covered()  # read the fonts once, before holding any lock
+    issuer = Issuer.current()
     issued_at = timezone.now()
     year = timezone.localtime(issued_at).year
     # Lock the counters first (in a fixed order), then look for certificates
@@ -128,7 +213,17 @@ def issue(sources: list[Source]) -> list[Certificate]:
         SerialCounter.objects.get_or_create(kind=kind, year=year)
         counters[kind] = SerialCounter.objects.select_for_update().get(kind=kind, year=year)
     existing = live_certificates(sources)
-    pending = [s for s in sources if id(s) not in existing]
+    refused = []
+    pending = []
+    for source in sources:
+        if id(source) in existing:
+            continue
+        if (refusal := check(source, issuer)) is not None:
+            if not skip_refused:
+                raise refusal
+            refused.append((source, refusal))
+        else:
+            pending.append(source)
     new = {}
     for source in pending:
         counter = counters[source.kind]
@@ -136,7 +231,7 @@ def issue(sources: list[Source]) -> list[Certificate]:
         new[id(source)] = _new_certificate(source, year, counter.last, issued_at)
     for counter in counters.values():
         counter.save(update_fields=["last"])
-    contents = pdf.render_many([_data(s, new[id(s)], issued_at) for s in pending])
+    contents = pdf.render_many([_data(new[id(s)], issuer) for s in pending])
     stored = []
     try:
         for source, content in zip(pending, contents, strict=True):
@@ -149,7 +244,7 @@ def issue(sources: list[Source]) -> list[Certificate]:
         for name in stored:
             default_storage.delete(name)
         raise
-    return [existing.get(id(s)) or new[id(s)] for s in sources]
+    return {**existing, **new}, refused
 
 
 def _new_certificate(source: Source, year: int, sequence: int, issued_at) -> Certificate:
@@ -159,11 +254,13 @@ def _new_certificate(source: Source, year: int, sequence: int, issued_at) -> Cer
         year=year,
         sequence=sequence,
         holder=source.holder,
+        holder_name=source.holder.name,
         title=source.title,
         hours=source.hours,
         issuing_base=source.issuing_base,
         start_date=source.start_date,
         end_date=source.end_date,
+        completed_on=source.completed_on,
         issued_at=issued_at,
         language=holder_language(source.holder),
         enrollment=source.enrollment,
@@ -179,17 +276,57 @@ def issue_for_placement(placement, approved_hours) -> Certificate:
     return issue([source_for_placement(placement, approved_hours)])[0]
 
 
-def issue_in_chunks(sources: list[Source], *, progress: Callable[[int, int], None] | None = None) -> int:
+def issue_in_chunks(
+    sources: list[Source],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    on_refused: Callable[[Source, CertificateRefused], None] | None = None,
+) -> int:
     """Issue a whole session's or round's certificates, one transaction per chunk,
-    so an interrupted batch keeps what it finished and a rerun carries on."""
-    done = 0
+    so an interrupted batch keeps what it finished and a rerun carries on.
+    Refused sources (see `check`) are skipped and passed to `on_refused`; the
+    others are issued. Returns how many certificates are in place."""
+    in_place = 0
     for start in range(0, len(sources), BATCH_CHUNK):
-        chunk = sources[start : start + BATCH_CHUNK]
-        issue(chunk)
-        done += len(chunk)
+        certificates, refused = _issue(sources[start : start + BATCH_CHUNK], skip_refused=True)
+        in_place += len(certificates)
+        for source, refusal in refused:
+            logger.warning("Certificate not issued for %s (%s): %s", source.holder.name, source.title, refusal.message)
+            if on_refused:
+                on_refused(source, refusal)
         if progress:
-            progress(done, len(sources))
-    return done
+            progress(min(start + BATCH_CHUNK, len(sources)), len(sources))
+    return in_place
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    done: int  # sources with a live certificate
+    total: int
+    refused: list[tuple[Source, CertificateRefused]]
+    issuable: list[Source]  # neither done nor refused
+
+
+def batch_progress(sources: list[Source]) -> BatchProgress:
+    live = live_certificates(sources)
+    issuer = Issuer.current(with_seal=False)  # the check needs the names only
+    refused, issuable = [], []
+    for source in sources:
+        if id(source) in live:
+            continue
+        if (refusal := check(source, issuer)) is not None:
+            refused.append((source, refusal))
+        else:
+            issuable.append(source)
+    return BatchProgress(done=len(live), total=len(sources), refused=refused, issuable=issuable)
+
+
+def issue_next_chunk(sources: list[Source]) -> BatchProgress:
+    """One step of a batch page: issue the next chunk of what can be issued."""
+    chunk = batch_progress(sources).issuable[:BATCH_CHUNK]
+    if chunk:
+        _issue(chunk, skip_refused=True)
+    return batch_progress(sources)
 
 
 @transaction.atomic

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates import services
-from certificates.forms import RevokeForm, VerifyForm
+from certificates.forms import RevokeForm, VerifyForm, VerifySerialForm
 from certificates.models import Certificate
+from talent.clients import client_address
 
 
 @login_required
@@ -23,8 +24,9 @@ def certificate_pdf(request, serial):
 
 
 def _too_many_lookups(request) -> bool:
-    """A fixed window per client address, against guessing codes."""
-    key = f"verify-rate:{request.META.get('REMOTE_ADDR', '')}"
+    """A fixed window per client address, against guessing codes and
+    enumerating serials. Every lookup counts, found or not."""
+    key = f"verify-rate:{client_address(request)}"
     cache.add(key, 0, timeout=60)
     try:
         count = cache.incr(key)
@@ -34,31 +36,53 @@ def _too_many_lookups(request) -> bool:
     return count > settings.VERIFY_RATE_PER_MINUTE
 
 
-def verify_form(request):
-    form = VerifyForm(request.GET or None)
-    if form.is_valid():
-        return redirect("certificates:verify", code=form.cleaned_data["code"])
-    return render(request, "certificates/verify_form.html", {"form": form})
+def _rate_limited(request, *, wants_json: bool):
+    message = _("Too many lookups from your address. Wait a minute and try again.")
+    if wants_json:
+        return JsonResponse({"status": "rate_limited", "message": message}, status=429)
+    return render(request, "certificates/verify.html", {"rate_limited": True, "message": message}, status=429)
 
 
-def verify(request, code):
-    wants_json = "application/json" in request.headers.get("Accept", "")
-    if _too_many_lookups(request):
-        message = _("Too many lookups from your address. Wait a minute and try again.")
-        if wants_json:
-            return JsonResponse({"status": "rate_limited", "message": message}, status=429)
-        return render(request, "certificates/verify.html", {"rate_limited": True, "message": message}, status=429)
-    certificate = Certificate.objects.select_related("holder").filter(verification_code=code).first()
+def _answer(request, certificate: Certificate | None, *, wants_json: bool):
+    """The same answer whatever made the lookup fail: an unknown code, an
+    unknown serial, or a serial with another name."""
     if certificate is None:
         status = "unknown"
     elif certificate.is_revoked:
         status = "revoked"
     else:
         status = "valid"
+    http_status = 404 if certificate is None else 200
     if wants_json:
-        return JsonResponse(_verification_json(certificate, status), status=404 if certificate is None else 200)
-    context = {"certificate": certificate, "status": status}
-    return render(request, "certificates/verify.html", context, status=404 if certificate is None else 200)
+        return JsonResponse(_verification_json(certificate, status), status=http_status)
+    return render(
+        request, "certificates/verify.html", {"certificate": certificate, "status": status}, status=http_status
+    )
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def verify_form(request):
+    """GET: the code form, which leads to the code's page. POST: the serial
+    and name form, answered here so that the name stays out of URLs and logs."""
+    code_form = VerifyForm(request.GET or None)
+    if code_form.is_valid():
+        return redirect("certificates:verify", code=code_form.cleaned_data["code"])
+    serial_form = VerifySerialForm(request.POST or None)
+    if request.method == "POST" and serial_form.is_valid():
+        if _too_many_lookups(request):
+            return _rate_limited(request, wants_json=_wants_json(request))
+        certificate = Certificate.objects.with_serial_and_name(**serial_form.cleaned_data)
+        return _answer(request, certificate, wants_json=_wants_json(request))
+    return render(request, "certificates/verify_form.html", {"form": code_form, "serial_form": serial_form})
+
+
+def verify(request, code):
+    if _too_many_lookups(request):
+        return _rate_limited(request, wants_json=_wants_json(request))
+    return _answer(request, Certificate.objects.with_code(code), wants_json=_wants_json(request))
 
 
 def _verification_json(certificate, status) -> dict:
@@ -72,6 +96,9 @@ def _verification_json(certificate, status) -> dict:
         "title": certificate.title,
         "hours": str(certificate.hours),
         "issuing_base": certificate.issuing_base,
+        "start_date": certificate.start_date.isoformat(),
+        "end_date": certificate.end_date.isoformat(),
+        "completed_on": certificate.completed_on.isoformat() if certificate.completed_on else None,
         "issued_on": timezone.localdate(certificate.issued_at).isoformat(),
         "revoked_on": timezone.localdate(certificate.revoked_at).isoformat() if certificate.revoked_at else None,
     }
@@ -98,17 +125,24 @@ def revoke(request, serial):
 
 
 def batch_issue(request, *, sources, title, back_url):
-    """GET: a page with a progress bar. POST: issue the next chunk and answer
-    with the progress as JSON; the page's script posts until all are done, and
-    a reload after an interruption carries on where the batch stopped."""
-    total = len(sources)
+    """GET: a page with a progress bar and the refused certificates. POST:
+    issue the next chunk and answer with the progress as JSON; the page's
+    script posts until all that can be issued are, and a reload after an
+    interruption carries on where the batch stopped."""
     if request.method == "POST":
-        issued = services.live_certificates(sources)
-        pending = [s for s in sources if id(s) not in issued]
-        services.issue(pending[: services.BATCH_CHUNK])
-        return JsonResponse({"done": total - len(pending) + len(pending[: services.BATCH_CHUNK]), "total": total})
-    done = len(services.live_certificates(sources))
-    context = {"title": title, "done": done, "total": total, "back_url": back_url}
+        try:
+            progress = services.issue_next_chunk(sources)
+        except services.CertificateRefused as refusal:  # something changed since the page was drawn
+            return JsonResponse({"error": refusal.message}, status=409)
+        return JsonResponse({"done": progress.done, "total": progress.total, "refused": len(progress.refused)})
+    progress = services.batch_progress(sources)
+    context = {
+        "title": title,
+        "progress": progress,
+        "done": progress.done,
+        "total": progress.total,
+        "back_url": back_url,
+    }
     return render(request, "certificates/batch.html", context)
 
 

@@ -33,11 +33,21 @@ class Command(BaseCommand):
                 target = PlacementRound.objects.get(pk=round)
             except PlacementRound.DoesNotExist:
                 raise CommandError(f"No placement round with id {round}.") from None
-            sources = placement_services.certificate_sources(target)
+            sources = [
+                services.source_for_placement(p, p.approved or 0)
+                for p in placement_services.completed_placements(target)
+            ]
         self.stdout.write(f"{target}: {len(sources)} completions")
-        issued = services.issue_in_chunks(sources, progress=self.show_progress)
+        refused = []
+        issued = services.issue_in_chunks(
+            sources, progress=self.show_progress, on_refused=lambda source, refusal: refused.append((source, refusal))
+        )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"{issued} certificates in place."))
+        for source, refusal in refused:
+            self.stderr.write(f"Not issued: {source.holder.name} · {source.title}: {refusal.message}")
+        if refused:
+            raise CommandError(f"{len(refused)} certificates could not be issued; see above.")
 
     def show_progress(self, done: int, total: int) -> None:
         width = 40
