@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 PIP_INSTALL := $(PIP) install --build-constraint requirements-build.txt
 # What the application needs from the system: WeasyPrint (Pango, HarfBuzz's
 # subsetter) and a CJK font for the certificate PDFs.
-SYSTEM_PACKAGES ?= fontconfig fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+SYSTEM_PACKAGES ?= fontconfig fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 CERTIFICATE_FONT := static/certificates/fonts/CertificateSerifSC.otf
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -18,7 +18,8 @@ run: $(VENV)/.runtime system-packages $(CERTIFICATE_FONT)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/"
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Demo: administrators may sign in without two-factor authentication (DJANGO_MFA_REQUIRED_FOR_ADMINISTRATORS=0); production requires it."
+	DJANGO_DEBUG=1 DJANGO_MFA_REQUIRED_FOR_ADMINISTRATORS=0 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev system-packages $(CERTIFICATE_FONT)
 	$(BIN)/pytest

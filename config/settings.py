@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "import_export",
     "auditlog",
     "talent",
@@ -103,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "talent.mfa.AdministratorMFAMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
 
@@ -136,11 +138,21 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A cache shared by every web worker, never a per-process one: rate limits
+# (allauth's, the verify page's) must count across them.
+# Redis when REDIS_URL is set; otherwise the database, whose table the
+# certificates app's migrations create (config/cache.py counts exactly).
 if redis_url := env_str("REDIS_URL"):
-    # A shared cache: allauth's rate limits must count across all web workers.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "config.cache.DatabaseCache", "LOCATION": "django_cache"}}
+
+# How many reverse proxies of ours stand in front of the web server: the
+# client's address is read from X-Forwarded-For through that many, and the
+# header is ignored with 0 (talent/clients.py).
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more")
 
 AUTH_USER_MODEL = "talent.User"
 AUTHENTICATION_BACKENDS = [
@@ -169,6 +181,16 @@ ACCOUNT_FORMS = {"signup": "talent.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = _("[Social work] ")
 # allauth's rate limits stay at their defaults (on); they live in the cache above.
 
+# Second factor (allauth.mfa): authenticator apps, with recovery codes made when
+# one is activated. Administrators see everything, so they must use it: without
+# an active authenticator app they are sent to set one up before any other page
+# (talent/mfa.py). Only the local demo (`make run`) turns the requirement off;
+# `check --deploy` warns when it is off.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+MFA_ADAPTER = "talent.mfa.MFAAdapter"
+MFA_REQUIRED_FOR_ADMINISTRATORS = env_bool("DJANGO_MFA_REQUIRED_FOR_ADMINISTRATORS", True)
+
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -180,7 +202,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our messages; then, kept by hand, Chinese for messages of Django, allauth and
+# import-export that their own catalogues leave in English (its .po files say
+# which and why; makemessages would drop them from ours).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "packages"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
 from talent.importing_admin import ImportRecordAdmin, RosterExportMixin
@@ -35,6 +38,44 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "user_permissions":
+            kwargs["queryset"] = _grantable_permissions(self.admin_site)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _grantable_permissions(site):
+    """What can be granted: the permissions of models that have admin pages, not
+    of internal tables (serial counters, sessions, content types)."""
+    content_types = ContentType.objects.get_for_models(*site._registry).values()
+    return Permission.objects.filter(content_type__in=content_types).select_related("content_type")
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """Roles are groups named by their key; someone who may only look at one
+    sees the role's name in their language (talent.roles.group_label)."""
+
+    readonly_fields = ["role"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return [name for name in fields if name != "role"]
+        return ["role" if name == "name" else name for name in fields if name != "role"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "permissions":
+            kwargs["queryset"] = _grantable_permissions(self.admin_site)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("name"))
+    def role(self, group):
+        return str(group)
 
 
 @admin.register(SubDistrict)
@@ -82,11 +123,12 @@ class PractitionerAdmin(RosterExportMixin, admin.ModelAdmin):
 
     @admin.display(description=_("birth date"))
     def birth_date(self, practitioner):
-        return practitioner.birth_date
+        # Read from the resident ID: nothing to show before one is entered.
+        return practitioner.birth_date or self.get_empty_value_display()
 
     @admin.display(description=_("sex"))
     def sex(self, practitioner):
-        return practitioner.sex
+        return practitioner.sex or self.get_empty_value_display()
 
 
 @admin.register(LearningRecord)

@@ -9,6 +9,8 @@ FORMATS = {
 }
 # A cell starting with one of these runs as a formula in Excel.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel refuses these in a sheet's name, and names longer than 31 characters.
+_SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 
 def escape_formula(value):
@@ -17,8 +19,14 @@ def escape_formula(value):
     return value
 
 
-def dataset(headers: list[str], rows) -> tablib.Dataset:
-    data = tablib.Dataset(headers=[str(h) for h in headers])
+def sheet_title(title) -> str:
+    """A sheet name Excel accepts, saying what the sheet holds (in the reader's
+    language: pass a translated string). Without one, tablib writes "Tablib Dataset"."""
+    return str(title).translate(_SHEET_TITLE_FORBIDDEN).strip()[:31] or "Sheet1"
+
+
+def dataset(headers: list[str], rows, *, title) -> tablib.Dataset:
+    data = tablib.Dataset(headers=[str(h) for h in headers], title=sheet_title(title))
     for row in rows:
         data.append([escape_formula(value) for value in row])
     return data

@@ -1,7 +1,8 @@
-"""Fields for the two identifiers people type in every form and spreadsheet:
-the resident ID and the mobile number. Each normalises what people type
-(spaces, a lower-case x, a +86 prefix) before validating it, on every path
-that goes through a form: the site, the admin and the imports."""
+"""Fields for what people type in every form and spreadsheet: the resident ID,
+the mobile number and the name. Each normalises what people type (spaces, a
+lower-case x, a +86 prefix, a look-alike dot) before validating it, on every
+path that goes through a form or `full_clean`: the site, the admin and the
+imports."""
 
 import re
 
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from talent import resident_id
+from talent import names, resident_id
 
 
 def normalize_mobile(value: str) -> str:
@@ -38,6 +39,13 @@ class MobileFormField(forms.CharField):
 
     def to_python(self, value):
         return normalize_mobile(super().to_python(value))
+
+
+class NameFormField(forms.CharField):
+    default_validators = [names.validate_name]
+
+    def to_python(self, value):
+        return names.normalize_name(super().to_python(value))
 
 
 class ResidentIDField(models.CharField):
@@ -69,3 +77,14 @@ class MobileField(models.CharField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": MobileFormField, "max_length": 20, **kwargs})
+
+
+class NameField(models.CharField):
+    default_validators = [names.validate_name]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return names.normalize_name(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": NameFormField, **kwargs})

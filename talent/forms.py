@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from talent import services
-from talent.fields import MobileFormField, ResidentIDFormField
+from talent.fields import MobileFormField, NameFormField, ResidentIDFormField
 from talent.models import Organization, Practitioner, Specialty, SubDistrict
 
 
@@ -12,7 +12,7 @@ class SignupForm(AllauthSignupForm):
     """allauth's sign-up, plus what the registry needs to find or create the
     person's record. Signing up makes a trainee."""
 
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = NameFormField(label=_("name"), max_length=50)
     resident_id = ResidentIDFormField(
         label=_("resident ID"),
         max_length=24,
@@ -54,6 +54,18 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Practitioner
         fields = ["mobile", "email", "preferred_language"]
+
+
+class UnmaskForm(forms.Form):
+    """Why an administrator needs to see a full resident ID; both parts are
+    kept in the audit log."""
+
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", "—"), *services.UnmaskPurpose.choices])
+    details = forms.CharField(
+        label=_("Details"),
+        max_length=200,
+        help_text=_("For example the request or case it is for. The person can see that you looked."),
+    )
 
 
 class RegistryFilterForm(forms.Form):

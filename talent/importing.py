@@ -286,9 +286,13 @@ class RosterResource(resources.ModelResource):
 
     def template(self) -> "tablib.Dataset":  # noqa: F821
         fields_ = self.import_fields()
-        data = exports.dataset([self.column_label(field) for field in fields_], [])
+        data = exports.dataset([self.column_label(field) for field in fields_], [], title=self.title())
         data.append([self.example_row.get(field.column_name, "") for field in fields_])
         return data
+
+    def title(self) -> str:
+        """What a sheet of this resource holds, in the reader's language."""
+        return str(self._meta.name or self._meta.model._meta.verbose_name_plural)
 
     # Exports: headers in the user's language, formulae escaped --------------
 
@@ -297,6 +301,12 @@ class RosterResource(resources.ModelResource):
 
     def export_field(self, field, instance, **kwargs):
         return exports.escape_formula(super().export_field(field, instance, **kwargs))
+
+    def export(self, queryset=None, **kwargs):
+        # Every export path (the admin's, the registry's) names the sheet.
+        data = super().export(queryset, **kwargs)
+        data.title = exports.sheet_title(self.title())
+        return data
 
     # The row loop ----------------------------------------------------------
 

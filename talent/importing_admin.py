@@ -26,16 +26,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 
 from talent import exports, importing, tabular
 from talent.models import ImportRecord
 from talent.tasks import run_in_background
 
 
+class ExportForm(SelectableFieldsExportForm):
+    """The columns to choose from, named as the file's headers are, in the
+    reader's language (import-export would show "Resident Id")."""
+
+    def _get_field_label(self, resource, field_name):
+        return resource().column_label(resource.fields[field_name])
+
+
 class RosterExportMixin(ExportMixin):
     """Export through the app's resource (XLSX, or CSV with a byte-order mark
     for Excel), and links to the imports that fill this model."""
 
+    export_form_class = ExportForm
     export_formats = [base_formats.XLSX, base_formats.CSV]
     to_encoding = "utf-8-sig"
     import_export_change_list_template = "admin/roster_change_list.html"
@@ -82,12 +92,23 @@ def _storage(name=None):
     return storage_class(name=name, read_mode="rb")
 
 
+class KindFilter(admin.SimpleListFilter):
+    title = gettext_lazy("kind of import")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(kind.key, kind.label) for kind in importing.KINDS.values()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 class ImportRecordAdmin(admin.ModelAdmin):
     """The record of every import, and the pages that run them."""
 
     list_display = [
         "started_at",
-        "kind",
+        "kind_label",
         "file_name",
         "user",
         "status",
@@ -97,11 +118,16 @@ class ImportRecordAdmin(admin.ModelAdmin):
         "unchanged",
         "invalid",
     ]
-    list_filter = ["status", "kind", "dry_run"]
+    list_filter = ["status", KindFilter, "dry_run"]
     search_fields = ["file_name", "file_sha256", "user__email"]
     date_hierarchy = "started_at"
     list_select_related = ["user"]
     change_list_template = "admin/talent/importrecord/change_list.html"
+
+    @admin.display(description=gettext_lazy("kind of import"), ordering="kind")
+    def kind_label(self, record):
+        kind = importing.KINDS.get(record.kind)
+        return kind.label if kind else record.kind
 
     def has_add_permission(self, request):
         return False

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from talent import resident_id, scopes
-from talent.fields import MobileField, ResidentIDField
+from talent import names, resident_id, scopes
+from talent.fields import MobileField, NameField, ResidentIDField
 from talent.roles import Role
 
 
@@ -168,7 +168,12 @@ class PractitionerQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        condition = Q(name__icontains=text) | Q(mobile__contains=text) | Q(organization__name__icontains=text)
+        # Names are stored normalised (talent.names): typed with a look-alike dot, they still match.
+        condition = (
+            Q(name__icontains=names.normalize_name(text))
+            | Q(mobile__contains=text)
+            | Q(organization__name__icontains=text)
+        )
         id_text = resident_id.normalize(text)
         if re.fullmatch(r"[\dX]+", id_text) and (full_id or len(id_text) <= 4):
             condition |= Q(resident_id__endswith=id_text)
@@ -209,7 +214,7 @@ class Practitioner(models.Model):
         ACTIVE = "active", _("Active")
         LEFT = "left", _("Left")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = NameField(_("name"), max_length=50)
     resident_id = ResidentIDField(_("resident ID"), unique=True)
     mobile = MobileField(_("mobile phone"), blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -315,6 +320,15 @@ class Practitioner(models.Model):
         return resident_id.mask(self.resident_id)
 
     def resident_id_for(self, user) -> str:
+        """The ID as a page shows it to `user`: masked for everyone,
+        administrators included. An administrator who needs the full ID on a
+        page unmasks it on the person's page with a stated purpose
+        (services.reveal_resident_id), which the audit log and the person see."""
+        return self.masked_resident_id
+
+    def exported_resident_id_for(self, user) -> str:
+        """The ID in a spreadsheet `user` downloads: in full for administrators,
+        who file and exchange rosters with it; masked for everyone else."""
         if user.has_perm("talent.view_full_resident_id"):
             return self.resident_id
         return self.masked_resident_id

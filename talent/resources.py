@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields
 from import_export.instance_loaders import BaseInstanceLoader
 
-from talent import resident_id
+from talent import names, resident_id
 from talent.importing import (
     RESIDENT_ID_ALIASES,
     ChoiceWidget,
@@ -26,6 +26,7 @@ from talent.importing import (
     MobileWidget,
     ResidentIDWidget,
     RosterResource,
+    TextWidget,
     chunks,
     practitioners_by_resident_id,
     text_field,
@@ -83,6 +84,14 @@ class OrganizationWidget(LookupWidget):
         return organization
 
 
+class NameWidget(TextWidget):
+    """A name as the registry keeps it (look-alike dots, spaces, NFC), so that
+    an unchanged row compares equal; the model field then validates it."""
+
+    def clean(self, value, row=None, **kwargs):
+        return names.normalize_name(super().clean(value))
+
+
 class SpecialtiesWidget(ChoiceWidget):
     """Several specialties in one cell: 社区、老年 or community,elderly."""
 
@@ -98,7 +107,7 @@ class SpecialtiesWidget(ChoiceWidget):
 
 
 class PractitionerResource(RosterResource):
-    name = text_field("name")
+    name = fields.Field(attribute="name", column_name="name", widget=NameWidget())
     resident_id = fields.Field(attribute="resident_id", column_name="resident_id", widget=ResidentIDWidget())
     mobile = fields.Field(attribute="mobile", column_name="mobile", widget=MobileWidget())
     email = text_field("email")
@@ -266,9 +275,10 @@ class PractitionerResource(RosterResource):
     # Export ----------------------------------------------------------------
 
     def dehydrate_resident_id(self, practitioner):
-        if self.user is not None and not self.user.has_perm("talent.view_full_resident_id"):
-            return practitioner.masked_resident_id
-        return practitioner.resident_id
+        # Without a user the export is the admin's own (administrators only).
+        if self.user is None:
+            return practitioner.resident_id
+        return practitioner.exported_resident_id_for(self.user)
 
     def dehydrate_organization_kind(self, practitioner):
         organization = practitioner.organization

@@ -72,3 +72,32 @@ def sync_roles(apps=global_apps) -> None:
             found = Permission.objects.filter(content_type__app_label=app_label)
             wanted |= found.filter(codename=codename) if codename else found
         group.permissions.add(*wanted)
+
+
+# How groups and permissions read in the admin. A role's group is named by its
+# key ("trainee") and a permission by the English name Django stored when it was
+# made ("Can add practitioner"); talent.apps shows both in the reader's language.
+
+PERMISSION_ACTIONS = {
+    "add": _("Can add"),
+    "change": _("Can change"),
+    "delete": _("Can delete"),
+    "view": _("Can view"),
+}
+
+
+def group_label(group) -> str:
+    """A role's group by the role's name (学员); any other group by its own."""
+    return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+def permission_label(permission) -> str:
+    """The model, then what the permission allows: 人才库 | 社会工作人才 | 可添加."""
+    model = permission.content_type.model_class()
+    action, _underscore, model_name = permission.codename.partition("_")
+    if model is not None and action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        allows = PERMISSION_ACTIONS[action]
+    else:
+        # A permission of the model's Meta.permissions carries a translatable name.
+        allows = dict(model._meta.permissions).get(permission.codename, permission.name) if model else permission.name
+    return f"{permission.content_type} | {allows}"

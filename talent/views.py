@@ -1,17 +1,22 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from talent import exports, history, ledger
-from talent.forms import ContactForm, RegistryFilterForm
+from talent import exports, history, ledger, services
+from talent.forms import ContactForm, RegistryFilterForm, UnmaskForm
 from talent.models import Practitioner
 from talent.resources import PractitionerResource
 
 # Latest changes on a practitioner's page; the audit log has the rest.
 HISTORY_LENGTH = 10
+# Latest looks at a person's full resident ID listed on their profile (all are counted).
+ID_VIEWS_SHOWN = 20
 
 
 @login_required
@@ -34,19 +39,55 @@ def practitioner_list(request, file_format=None):
     return render(request, "talent/practitioner_list.html", {"form": form, "page": page})
 
 
-@login_required
-def practitioner_detail(request, pk):
-    practitioner = get_object_or_404(
+def _visible_practitioner(request, pk) -> Practitioner:
+    return get_object_or_404(
         Practitioner.objects.visible_to(request.user)
         .select_related("organization", "sub_district", "user")
         .prefetch_related("specialties"),
         pk=pk,
     )
-    context = {"practitioner": practitioner, "cycle": ledger.cycle_status(practitioner)}
-    # The trail shows full resident IDs and everyone's changes: administrators only.
+
+
+def _render_detail(request, practitioner, *, unmask_form=None, full_resident_id="", status=200):
+    context = {
+        "practitioner": practitioner,
+        "cycle": ledger.cycle_status(practitioner),
+        "full_resident_id": full_resident_id,
+    }
+    if request.user.has_perm("talent.view_full_resident_id") and not full_resident_id:
+        context["unmask_form"] = unmask_form or UnmaskForm()
+    # The trail shows everyone's changes and looks at the full ID: administrators only.
     if request.user.has_perm("auditlog.view_logentry"):
         context["history"] = history.entries_for(practitioner)[:HISTORY_LENGTH]
-    return render(request, "talent/practitioner_detail.html", context)
+    return render(request, "talent/practitioner_detail.html", context, status=status)
+
+
+@login_required
+def practitioner_detail(request, pk):
+    return _render_detail(request, _visible_practitioner(request, pk))
+
+
+@require_POST
+@never_cache
+@login_required
+def practitioner_unmask(request, pk):
+    """The person's page once more, with the full resident ID in this response
+    only: reloading or coming back shows it masked again."""
+    practitioner = _visible_practitioner(request, pk)
+    form = UnmaskForm(request.POST)
+    form.is_valid()  # the service refuses what is missing; the form shows where
+    try:
+        full_id = services.reveal_resident_id(
+            practitioner=practitioner,
+            viewer=request.user,
+            purpose=form.cleaned_data.get("purpose", ""),
+            details=form.cleaned_data.get("details", ""),
+        )
+    except services.UnmaskRefused as refusal:
+        if refusal.code == "not_allowed":
+            raise PermissionDenied(refusal.message) from refusal
+        return _render_detail(request, practitioner, unmask_form=form, status=400)
+    return _render_detail(request, practitioner, full_resident_id=full_id)
 
 
 @login_required
@@ -59,7 +100,14 @@ def my_profile(request):
         form.save()
         messages.success(request, _("Your contact details were saved."))
         return redirect("talent:my-profile")
-    context = {"practitioner": practitioner, "form": form, "cycle": ledger.cycle_status(practitioner)}
+    id_views = history.resident_id_views(practitioner)
+    context = {
+        "practitioner": practitioner,
+        "form": form,
+        "cycle": ledger.cycle_status(practitioner),
+        "id_view_count": id_views.count(),
+        "id_views": history.describe_views(id_views[:ID_VIEWS_SHOWN]),
+    }
     return render(request, "talent/my_profile.html", context)
 
 
@@ -95,7 +143,7 @@ def _report_download(request, statuses, file_format):
     rows = (
         [
             s.practitioner.name,
-            s.practitioner.resident_id_for(request.user),
+            s.practitioner.exported_resident_id_for(request.user),
             s.practitioner.mobile,
             str(s.practitioner.organization or ""),
             s.practitioner.get_qualification_level_display(),
@@ -108,4 +156,8 @@ def _report_download(request, statuses, file_format):
         ]
         for s in statuses
     )
-    return exports.download(exports.dataset(headers, rows), filename="continuing-education", file_format=file_format)
+    return exports.download(
+        exports.dataset(headers, rows, title=_("Continuing education")),
+        filename="continuing-education",
+        file_format=file_format,
+    )

@@ -11,6 +11,7 @@ from tests.factories import (
     PractitionerFactory,
     TrainingBaseFactory,
     UserFactory,
+    activate_totp,
 )
 
 
@@ -77,4 +78,7 @@ def coordinator_b(db, base_b):
 
 @pytest.fixture
 def administrator(db):
-    return UserFactory(email="admin@example.com", role=Role.ADMINISTRATOR, is_staff=True)
+    """With an authenticator app, which administrators must have (talent/mfa.py)."""
+    user = UserFactory(email="admin@example.com", role=Role.ADMINISTRATOR, is_staff=True)
+    activate_totp(user)
+    return user

@@ -18,6 +18,12 @@ def valid_resident_id(n: int, *, area: str = "230602", born: datetime.date = dat
     return first_17 + resident_id.check_character(first_17)
 
 
+def numbered_name(n: int, *, surname: str = "张") -> str:
+    """A distinct name for any n. Names cannot hold digits (talent/names.py):
+    each digit is spelled as one of the ten heavenly stems (0 → 甲, 1 → 乙 ...)."""
+    return surname + "".join("甲乙丙丁戊己庚辛壬癸"[int(digit)] for digit in str(n))
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -58,7 +64,7 @@ class PractitionerFactory(factory.django.DjangoModelFactory):
         model = Practitioner
         skip_postgeneration_save = True
 
-    name = factory.Sequence(lambda n: f"张{n}")
+    name = factory.Sequence(numbered_name)
     # Spread across birth dates so that sequences past 1000 stay unique.
     resident_id = factory.Sequence(
         lambda n: valid_resident_id(n, born=datetime.date(1980, 1, 1) + datetime.timedelta(days=n // 1000))
@@ -120,3 +126,26 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(CourseSessionFactory)
     trainee = factory.SubFactory(PractitionerFactory)
     status = Enrollment.Status.ENROLLED
+
+
+def activate_totp(user: User) -> str:
+    """Give `user` an authenticator app, as allauth's set-up page does; the
+    secret returned makes codes with `totp_code`."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now, waiting for the next period
+    when this one is about to end (allauth accepts the current period only)."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    if app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD < 3:
+        time.sleep(3)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))

@@ -5,5 +5,6 @@ register = template.Library()
 
 @register.filter
 def resident_id_for(practitioner, user) -> str:
-    """The practitioner's resident ID as `user` may see it: masked unless they are an administrator."""
+    """The practitioner's resident ID as pages show it to `user`: masked, for
+    administrators too (see Practitioner.resident_id_for)."""
     return practitioner.resident_id_for(user)

@@ -7,7 +7,14 @@ from playwright.sync_api import expect
 
 from talent.roles import Role
 from tests.e2e.test_enrolment import sign_in
-from tests.factories import CourseFactory, CourseSessionFactory, EnrollmentFactory, TrainingBaseFactory, UserFactory
+from tests.factories import (
+    CourseFactory,
+    CourseSessionFactory,
+    EnrollmentFactory,
+    TrainingBaseFactory,
+    UserFactory,
+    activate_totp,
+)
 from training.models import CourseSession, Enrollment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -33,9 +40,9 @@ def test_administrator_dashboard_draws_charts_and_the_year_filter_changes_them(p
     course = CourseFactory(base=TrainingBaseFactory(name="东北石油大学"), hours=8)
     finished(course, datetime.date(year, 1, 5), completed=3)
     finished(course, datetime.date(year - 1, 6, 5), completed=1)
-    UserFactory(email="admin@example.com", role=Role.ADMINISTRATOR, is_staff=True)
+    secret = activate_totp(UserFactory(email="admin@example.com", role=Role.ADMINISTRATOR, is_staff=True))
 
-    sign_in(page, "admin@example.com")
+    sign_in(page, "admin@example.com", totp_secret=secret)
     page.goto("/")
     charts = page.locator("main svg[role='img']")
     expect(charts.first).to_be_visible()

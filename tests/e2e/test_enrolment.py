@@ -1,21 +1,29 @@
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from talent.roles import Role
-from tests.factories import TEST_PASSWORD, PractitionerFactory, TrainingBaseFactory, UserFactory
+from tests.factories import TEST_PASSWORD, PractitionerFactory, TrainingBaseFactory, UserFactory, totp_code
 from training.models import Course, CourseSession, Enrollment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, email):
+def sign_in(page, email, *, totp_secret=None):
+    """Password, then, for an account with an authenticator app (every
+    administrator's), the code the app would show."""
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(TEST_PASSWORD)
     page.locator("main form [type=submit]").click()
+    if totp_secret is not None:
+        expect(page).to_have_url(re.compile("/accounts/2fa/authenticate/"))
+        page.locator("#id_code").fill(totp_code(totp_secret))
+        page.locator("main form [type=submit]").first.click()
+        expect(page).not_to_have_url(re.compile("/accounts/2fa/"))
     expect(page.locator("main h1")).not_to_have_text("登录")
 
 

@@ -14,5 +14,5 @@ def test_other_values_pass_through():
 
 
 def test_dataset_escapes_every_cell():
-    data = dataset(["name"], [['=HYPERLINK("http://evil")']])
+    data = dataset(["name"], [['=HYPERLINK("http://evil")']], title="名单")
     assert data[0][0].startswith("'=")
