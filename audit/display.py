@@ -2,18 +2,25 @@
 changed field as "label: old → new" in the reader's language."""
 
 import datetime
+import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from talent import resident_id
+from talent.fields import ResidentIDField
+
 EMPTY = "—"
+# The actor of changes nobody made by hand (a command, a background task).
+SYSTEM = _("System")
 
 # auditlog's own labels have no Chinese translation.
 ACTIONS = {
@@ -102,7 +109,7 @@ def _actor(entry: LogEntry) -> str:
     if entry.actor is not None:
         return entry.actor.get_full_name()
     # The account was deleted after the change.
-    return entry.actor_email or str(_("System"))
+    return entry.actor_email or str(SYSTEM)
 
 
 def _fields(entry: LogEntry):
@@ -159,11 +166,20 @@ def _value(field: models.Field | None, value, related: dict) -> str:
         return EMPTY
     if field is None:
         return str(value)
+    if isinstance(field, ResidentIDField):
+        # Pages show resident IDs masked to everyone, administrators included (talent.models).
+        return resident_id.mask(str(value))
     if isinstance(field, models.ForeignKey):
         found = related.get(field.related_model, {}).get(field.related_model._meta.pk.to_python(value))
         return str(found) if found is not None else f"#{value}"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if field.name == "language" and value in dict(settings.LANGUAGES):
+        # A language code ("zh-hans") in the language's own name.
+        return translation.get_language_info(value)["name_local"]
+    if isinstance(field, models.FileField):
+        # The file's name, not the folder it is stored in.
+        return posixpath.basename(str(value))
     if isinstance(field, models.BooleanField):
         return str(_("Yes") if value in (True, "True") else _("No"))
     if isinstance(field, models.DateTimeField):

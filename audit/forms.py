@@ -4,7 +4,7 @@ from auditlog.registry import auditlog
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from audit import display
@@ -19,7 +19,13 @@ class LogFilterForm(forms.Form):
     user = forms.CharField(
         label=_("User"),
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("Email or name; “system” for automatic changes")}),
+        # The keyword is the reader's word for "System" (what the log shows as
+        # the actor of automatic changes); the English word is accepted too.
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": format_lazy(_("Email or name; “{system}” for automatic changes"), system=display.SYSTEM)
+            }
+        ),
     )
     record_type = forms.ChoiceField(label=_("Record type"), required=False, choices=record_type_choices)
     action = forms.TypedChoiceField(
@@ -41,7 +47,7 @@ class LogFilterForm(forms.Form):
     def filter(self, entries):
         data = self.cleaned_data
         user = data["user"].strip()
-        if user.casefold() in {"system", str(_("System")).casefold()}:
+        if user.casefold() in {"system", str(display.SYSTEM).casefold()}:
             entries = entries.filter(actor__isnull=True, actor_email__isnull=True)
         elif user:
             entries = entries.filter(

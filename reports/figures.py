@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from certificates.models import Certificate
 from placements.models import HourLog, Placement, PlacementRound, Position, PracticeBase
@@ -339,10 +338,11 @@ def upcoming_sessions(user, today: datetime.date, limit: int = 10):
 
 
 def sessions_awaiting_results(user, today: datetime.date, limit: int = 10):
-    """Sessions that have ended but are not finished: results are due."""
+    """Sessions whose end date has come but which are not finished: results are
+    due (they may be entered from the last day on)."""
     return (
         CourseSession.objects.visible_to(user)
-        .filter(end_date__lt=today, status__in=[CourseSession.Status.OPEN, CourseSession.Status.CLOSED])
+        .filter(end_date__lte=today, status__in=[CourseSession.Status.OPEN, CourseSession.Status.CLOSED])
         .with_seat_counts()
         .select_related("course__base")
         .order_by("end_date", "pk")[:limit]
@@ -415,8 +415,15 @@ def current_placement(practitioner):
     )
 
 
-def this_year() -> int:
-    return timezone.localdate().year
+def years_with_data(this_year: int) -> list[int]:
+    """The years a year menu offers, newest first: every year from the earliest
+    to the latest that has a course session or an internship round, future ones
+    included (next spring's round is planned this autumn), and always this year.
+    One query, whatever the number of sessions and rounds."""
+    sessions = CourseSession.objects.order_by().annotate(year=ExtractYear("start_date")).values_list("year")
+    rounds = PlacementRound.objects.order_by().annotate(year=ExtractYear("internship_start")).values_list("year")
+    years = {this_year, *(year for (year,) in sessions.union(rounds))}
+    return list(range(max(years), min(years) - 1, -1))
 
 
 def training_bases_for(user):

@@ -3,13 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.figures import Scope
 
-# Years offered in the pickers: this one and the few before it.
-YEARS_BACK = 5
 SELECT = "form-select form-select-sm"
-
-
-def year_choices(this_year: int) -> list[tuple[int, int]]:
-    return [(year, year) for year in range(this_year, this_year - YEARS_BACK - 1, -1)]
 
 
 class DashboardFilterForm(forms.Form):
@@ -19,10 +13,10 @@ class DashboardFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, widget=forms.Select(attrs={"class": SELECT}))
     base = forms.ChoiceField(label=_("Base"), required=False, widget=forms.Select(attrs={"class": SELECT}))
 
-    def __init__(self, data, *, this_year: int, training_bases, practice_bases):
+    def __init__(self, data, *, this_year: int, years: list[int], training_bases, practice_bases):
         super().__init__(data)
         self.this_year = this_year
-        self.fields["year"].choices = year_choices(this_year)
+        self.fields["year"].choices = [(year, year) for year in years]
         self.fields["base"].choices = [
             ("", _("All bases")),
             (_("Training bases"), [(f"t{base.pk}", base.name) for base in training_bases]),
@@ -43,10 +37,10 @@ class DashboardFilterForm(forms.Form):
 class YearForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, widget=forms.Select(attrs={"class": SELECT}))
 
-    def __init__(self, data, *, this_year: int):
+    def __init__(self, data, *, this_year: int, years: list[int]):
         super().__init__(data)
         self.this_year = this_year
-        self.fields["year"].choices = year_choices(this_year)
+        self.fields["year"].choices = [(year, year) for year in years]
 
     def chosen_year(self) -> int:
         return self.cleaned_data["year"] if self.is_valid() else self.this_year

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -20,6 +22,7 @@ def administrator_dashboard(request):
     form = DashboardFilterForm(
         request.GET or {"year": today.year},
         this_year=today.year,
+        years=figures.years_with_data(today.year),
         training_bases=figures.training_bases_for(request.user),
         practice_bases=figures.practice_bases_for(request.user),
     )
@@ -130,7 +133,9 @@ def _assessed_base(user, kind: str, base_id: int):
 
 def _assessment(request, kind, base_id, year) -> assessment.Assessment:
     _require_staff_role(request.user)
-    if not 2000 <= year <= timezone.localdate().year + 1:
+    # Any year the menus can offer (a session planned years ahead included),
+    # within the calendar Python can count.
+    if not 2000 <= year <= datetime.MAXYEAR:
         raise Http404
     return assessment.assessment(kind, _assessed_base(request.user, kind, base_id), year)
 
@@ -138,7 +143,8 @@ def _assessment(request, kind, base_id, year) -> assessment.Assessment:
 @login_required
 def assessment_list(request):
     _require_staff_role(request.user)
-    form = YearForm(request.GET or None, this_year=timezone.localdate().year)
+    this_year = timezone.localdate().year
+    form = YearForm(request.GET or None, this_year=this_year, years=figures.years_with_data(this_year))
     context = {
         "form": form,
         "year": form.chosen_year(),
@@ -162,8 +168,7 @@ def assessment_xlsx(request, kind, base_id, year):
         [m.label, "" if m.value is None else m.value, "" if m.previous is None else m.previous, m.change or 0]
         for m in report.metrics
     ]
-    data = exports.dataset(headers, rows)
-    data.title = str(report.year)
+    data = exports.dataset(headers, rows, title=_("Assessment %(year)s") % {"year": report.year})
     return exports.download(data, filename=f"assessment-{kind}-{base_id}-{year}", file_format="xlsx")
 
 

@@ -5,10 +5,14 @@ from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from audit.views import PAGE_SIZE
+from certificates.models import Certificate
 from tests.factories import CourseSessionFactory, EnrollmentFactory, OrganizationFactory, PractitionerFactory
+from tests.reports.conftest import certificate
 from training import services as training_services
+from training.models import Enrollment
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
@@ -170,10 +174,11 @@ def test_the_log_takes_a_fixed_number_of_queries(client, administrator, trainee)
     with CaptureQueriesContext(connection) as many:
         get_log(client)
 
-    # Session, user, permissions (own and groups'), count, page, the navigation's
-    # two; then one per model that changed foreign keys point to (course
-    # session, practitioner, organization, sub-district, user).
-    assert len(many) == len(few) <= 13
+    # Session, user, the administrator's authenticator app (talent/mfa.py),
+    # permissions (own and groups'), count, page, the navigation's two; then one
+    # per model that changed foreign keys point to (course session,
+    # practitioner, organization, sub-district, user).
+    assert len(many) == len(few) <= 14
 
 
 def test_administrators_see_the_history_on_the_practitioner_page(client, administrator, trainee):
@@ -208,3 +213,29 @@ def test_the_navigation_links_the_log_for_administrators_only(client, administra
     assert 'href="/audit/"' not in client.get("/").content.decode()
     client.force_login(administrator)
     assert 'href="/audit/"' in client.get("/").content.decode()
+
+
+def test_a_chinese_reader_finds_automatic_changes_by_the_word_the_page_shows(client, administrator, trainee):
+    client.force_login(administrator)
+
+    response = client.get("/audit/", {"user": "系统"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert 'placeholder="邮箱或姓名；输入“系统”查看系统自动变更"' in response.content.decode()
+    automatic = set(LogEntry.objects.filter(actor=None).values_list("pk", flat=True))
+    assert automatic and set(entry_ids(response)) == automatic
+
+
+def test_a_certificates_language_and_file_read_as_a_person_would(client, administrator, trainee):
+    certificate(
+        holder=trainee.practitioner,
+        kind=Certificate.Kind.COURSE,
+        issued=timezone.now(),
+        enrollment=EnrollmentFactory(trainee=trainee.practitioner, status=Enrollment.Status.COMPLETED),
+    )
+    client.force_login(administrator)
+
+    response = client.get("/audit/", {"record_type": "certificates.certificate"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    changes = {change.field: change.new for change in response.context["rows"][0].changes}
+    assert changes["语言"] == "简体中文"
+    assert changes["PDF"] == "1.pdf"

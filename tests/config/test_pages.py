@@ -1,3 +1,6 @@
+import re
+
+import pytest
 from django.db import OperationalError
 
 from talent.roles import Role
@@ -56,6 +59,24 @@ def test_navigation_follows_the_role(client, trainee, administrator):
 def test_language_switch_to_english(client, db):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
     assert 'lang="en"' in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_language_menu_names_each_language_in_its_own_name(client, db, language):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    choices = re.findall(r'<button class="dropdown-item[^"]*"[^>]*name="language"[^>]*>([^<]*)</button>', page)
+    assert choices == ["简体中文", "English"]
+    assert re.search(r'value="en" lang="en"[^>]*>English<', page)
+    assert re.search(rf'value="{language}" lang="{language}" aria-current="true">', page)
+    assert "英语" not in page and "Simplified Chinese" not in page
+
+
+def test_the_admin_is_titled_with_the_committees_name(client, administrator):
+    client.force_login(administrator)
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<title>人才、培训与实习管理 | 大庆市社会工作委员会</title>" in page
+    assert '<a href="/admin/">大庆市社会工作委员会</a>' in page
+    assert "Django" not in page
 
 
 def test_login_with_email(client, db, password):
