@@ -3,9 +3,8 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from audit import display
+from audit import display, history
 from audit.forms import LogFilterForm
-from talent import history
 from talent.models import Practitioner
 
 PAGE_SIZE = 50

@@ -12,6 +12,10 @@ class CertificatesConfig(AppConfig):
             receivers,
         )
         from placements.signals import placement_completed
+        from talent import roles
+
+        roles.grant(roles.Role.ADMINISTRATOR, "certificates")
+        roles.grant(roles.Role.COORDINATOR, "certificates.view_certificate")
 
         placement_completed.connect(
             receivers.issue_internship_certificate, dispatch_uid="certificates.issue_internship_certificate"

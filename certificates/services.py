@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from certificates import fonts, pdf
 from certificates.models import Certificate, CertificateIssuer, SerialCounter
 from certificates.seal import data_uri
+from placements.services import completed_placements
+from training.models import Enrollment
 
 BATCH_CHUNK = 20
 
@@ -62,6 +64,19 @@ class Source:
 
 def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localdate(moment) if moment is not None else None
+
+
+def session_sources(session) -> list[Source]:
+    """What a finished session's certificates are for: its completed enrolments."""
+    completed = session.enrollments.filter(status=Enrollment.Status.COMPLETED).select_related(
+        "trainee", "session__course__base"
+    )
+    return [source_for_enrollment(enrollment) for enrollment in completed.order_by("pk")]
+
+
+def round_sources(round, *, positions=None) -> list[Source]:
+    """What a round's certificates are for: its completed placements (at `positions` when given)."""
+    return [source_for_placement(p, p.approved or 0) for p in completed_placements(round, positions=positions)]
 
 
 def source_for_enrollment(enrollment) -> Source:

@@ -8,13 +8,16 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates import services
 from certificates.forms import RevokeForm, VerifyForm, VerifySerialForm
 from certificates.models import Certificate
+from placements.models import PlacementRound, Position
 from talent.clients import client_address
+from training.models import CourseSession
 
 
 @login_required
@@ -121,7 +124,7 @@ def revoke(request, serial):
     return render(request, "certificates/revoke.html", {"certificate": certificate, "form": form})
 
 
-# Batches: training and placements call these with their own sources.
+# Batches of certificates, issued chunk by chunk.
 
 
 def batch_issue(request, *, sources, title, back_url):
@@ -155,3 +158,65 @@ def zip_download(certificates, *, filename: str) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{filename}.zip"'
     return response
+
+
+# The batches of a session and of a round: issuing them and their ZIP, for the
+# coordinators who run the session or the round's positions.
+
+
+def _require_coordinator(user) -> None:
+    if not (user.is_coordinator or user.is_administrator):
+        raise PermissionDenied
+
+
+def _managed_session(user, pk) -> CourseSession:
+    _require_coordinator(user)
+    return get_object_or_404(CourseSession.objects.visible_to(user).select_related("course__base"), pk=pk)
+
+
+def _managed_round(user, pk) -> tuple[PlacementRound, object]:
+    """A round the user organises or has a position in, and the positions whose certificates are theirs."""
+    _require_coordinator(user)
+    round = get_object_or_404(PlacementRound.objects.managed_by(user), pk=pk)
+    return round, Position.objects.managed_by(user).filter(round=round)
+
+
+@login_required
+def session_batch(request, pk):
+    session = _managed_session(request.user, pk)
+    if session.status != CourseSession.Status.FINISHED:
+        messages.error(request, _("Certificates are issued once the session is finished."))
+        return redirect("training:session-roster", pk=session.pk)
+    return batch_issue(
+        request,
+        sources=services.session_sources(session),
+        title=str(session),
+        back_url=reverse("training:session-roster", args=[session.pk]),
+    )
+
+
+@login_required
+def session_zip(request, pk):
+    session = _managed_session(request.user, pk)
+    certificates = Certificate.objects.live().filter(enrollment__session=session).order_by("serial")
+    return zip_download(certificates, filename=f"certificates-session-{session.pk}")
+
+
+@login_required
+def round_batch(request, pk):
+    round, positions = _managed_round(request.user, pk)
+    return batch_issue(
+        request,
+        sources=services.round_sources(round, positions=positions),
+        title=str(round),
+        back_url=reverse("placements:manage-round", args=[round.pk]),
+    )
+
+
+@login_required
+def round_zip(request, pk):
+    round, positions = _managed_round(request.user, pk)
+    certificates = (
+        Certificate.objects.live().filter(placement__round=round, placement__position__in=positions).order_by("serial")
+    )
+    return zip_download(certificates, filename=f"certificates-round-{round.pk}")

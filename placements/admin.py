@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position, PracticeBase
-from placements.resources import PlacementResource, PositionResource
-from talent.importing_admin import RosterExportMixin
+from rosters.admin import RosterExportMixin
 from talent.models import User
 from talent.roles import Role
 
@@ -37,8 +36,6 @@ class PlacementRoundAdmin(admin.ModelAdmin):
 
 @admin.register(Position)
 class PositionAdmin(RosterExportMixin, admin.ModelAdmin):
-    resource_classes = [PositionResource]
-    import_kinds = ("positions",)
     list_display = ["code", "title", "round", "base", "capacity", "supervisor", "specialty"]
     list_filter = ["round", "base", "specialty"]
     list_select_related = ["round", "base__sub_district", "supervisor"]
@@ -49,8 +46,6 @@ class PositionAdmin(RosterExportMixin, admin.ModelAdmin):
 
 @admin.register(Placement)
 class PlacementAdmin(RosterExportMixin, admin.ModelAdmin):
-    resource_classes = [PlacementResource]
-    import_kinds = ("placements",)
     list_display = ["trainee", "position", "status", "preference_rank", "tutor", "assigned_by"]
     list_filter = ["round", "status", "position__base"]
     list_select_related = ["trainee", "position__base__sub_district", "tutor", "assigned_by"]

@@ -17,6 +17,20 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Placements")
 
     def ready(self):
-        from talent import scopes
+        import rosters
+        from placements.resources import KINDS
+        from talent import roles, scopes
 
         scopes.add_coordinator_rule(practitioners_at_coordinated_practice_bases)
+        for kind in KINDS:
+            rosters.register(kind)
+        roles.grant(roles.Role.ADMINISTRATOR, "placements")
+        roles.grant(
+            roles.Role.COORDINATOR,
+            "placements.view_practicebase",
+            "placements.view_placementround",
+            "placements.view_position",
+            "placements.view_placement",
+            "placements.view_hourlog",
+            "placements.view_evaluation",
+        )

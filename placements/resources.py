@@ -14,7 +14,8 @@ from import_export import fields, widgets
 
 from placements import services
 from placements.models import Placement, PlacementRound, Position, PracticeBase
-from talent.importing import ChoiceWidget, IntegerWidget, LookupWidget, RosterResource, text_field
+from rosters import Kind
+from rosters.resources import ChoiceWidget, IntegerWidget, LookupWidget, RosterResource, text_field
 from talent.models import Specialty
 from training.resources.people import TraineeRecordLoader, TraineeRowResource
 
@@ -144,7 +145,7 @@ class PlacementResource(TraineeRowResource):
         import_id_fields = ["resident_id"]
         instance_loader_class = TraineeRecordLoader
         skip_diff = True
-        fields = ["name", "resident_id", "position", "status"]
+        fields = ["name", "resident_id", "position", "status", "sex", "birth_date"]
         name = gettext_lazy("Placements into a round")
 
     def __init__(self, *, round=None, **kwargs):
@@ -177,8 +178,8 @@ class PlacementResource(TraineeRowResource):
     def init_instance(self, row=None):
         return Placement(round=self.round)
 
-    def check_row(self, instance, row, errors, *, row_number):
-        super().check_row(instance, row, errors, row_number=row_number)
+    def check_row(self, instance, row, errors, *, line):
+        super().check_row(instance, row, errors, line=line)
         if instance.position_id is None and "position" not in errors:
             errors["position"] = [_("Give the position code.")]
 
@@ -204,3 +205,16 @@ class PlacementResource(TraineeRowResource):
 
     def dehydrate_position(self, placement):
         return placement.position.code
+
+
+KINDS = [
+    Kind("positions", gettext_lazy("Internship positions"), PositionResource, "placements.import_position"),
+    Kind(
+        "placements",
+        gettext_lazy("Placements into a round"),
+        PlacementResource,
+        "placements.import_placement",
+        option="round",
+        option_model="placements.PlacementRound",
+    ),
+]

@@ -38,7 +38,8 @@ from django.utils.translation import gettext as _
 
 from placements import matching, signals
 from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position, Preference
-from talent import audit
+from rosters.audit import record_bulk
+from talent.audit import record_event
 from talent.models import Practitioner, User
 from training.models import Enrollment
 
@@ -191,7 +192,7 @@ def _check_deadline(round: PlacementRound, *, by: User, override_reason: str, ev
             % {"deadline": deadline},
             code="before_deadline",
         )
-    audit.record_event(round, event=event, actor=by, reason=override_reason.strip())
+    record_event(round, event=event, actor=by, reason=override_reason.strip())
 
 
 # The round -----------------------------------------------------------------
@@ -233,7 +234,7 @@ def match_round(*, round: PlacementRound, by: User, override_reason: str = "") -
         )
         for trainee_id, (position_id, rank) in sorted(assignment.placed.items())
     )
-    audit.record_bulk(proposals, action=LogEntry.Action.CREATE, actor=by)
+    record_bulk(proposals, action=LogEntry.Action.CREATE, actor=by)
     round.status = PlacementRound.Status.MATCHING
     round.save(update_fields=["status"])
     with_choice = {c.trainee for c in choices}
@@ -265,7 +266,7 @@ def confirm_round(*, round: PlacementRound, by: User, override_reason: str = "")
         "status": [Placement.Status.PROPOSED.value, Placement.Status.CONFIRMED.value],
         "confirmed_at": ["None", str(now)],
     }
-    audit.record_bulk(proposals, action=LogEntry.Action.UPDATE, changes=lambda placement: confirmed, actor=by)
+    record_bulk(proposals, action=LogEntry.Action.UPDATE, changes=lambda placement: confirmed, actor=by)
     round.status = PlacementRound.Status.CONFIRMED
     round.save(update_fields=["status"])
     transaction.on_commit(lambda: [_tell_confirmed(p) for p in proposals])

@@ -19,8 +19,6 @@ urlpatterns = [
     path("manage/placements/<int:pk>/move/", views.move_placement, name="move-placement"),
     path("manage/placements/<int:pk>/withdraw/", views.withdraw_placement, name="withdraw-placement"),
     path("manage/placements/<int:pk>/tutor/", views.set_tutor, name="set-tutor"),
-    path("manage/rounds/<int:pk>/certificates/", views.round_certificates, name="round-certificates"),
-    path("manage/rounds/<int:pk>/certificates.zip", views.round_certificates_zip, name="round-certificates-zip"),
     path("manage/hours/", views.hour_logs, name="hour-logs"),
     path("manage/hours/<int:pk>/review/", views.review_hour_log, name="review-hour-log"),
 ]

@@ -1,18 +1,12 @@
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import services as certificate_services
-from certificates import views as certificate_views
-from certificates.models import Certificate
 from placements import services
 from placements.forms import (
     EvaluationForm,
@@ -26,7 +20,7 @@ from placements.forms import (
     TutorForm,
 )
 from placements.models import HourLog, Placement, PlacementRound, Position
-from talent import exports
+from rosters import exports
 from talent.models import Practitioner
 
 
@@ -424,28 +418,3 @@ def export_placements(request, pk, file_format):
         filename=f"placements-{round.pk}",
         file_format=file_format,
     )
-
-
-@login_required
-def round_certificates(request, pk):
-    round = _managed_round(request.user, pk)
-    return certificate_views.batch_issue(
-        request,
-        sources=[
-            certificate_services.source_for_placement(p, p.approved or Decimal(0))
-            for p in services.completed_placements(round, positions=_managed_positions(request.user, round))
-        ],
-        title=str(round),
-        back_url=reverse("placements:manage-round", args=[round.pk]),
-    )
-
-
-@login_required
-def round_certificates_zip(request, pk):
-    round = _managed_round(request.user, pk)
-    certificates = (
-        Certificate.objects.live()
-        .filter(placement__round=round, placement__position__in=_managed_positions(request.user, round))
-        .order_by("serial")
-    )
-    return certificate_views.zip_download(certificates, filename=f"certificates-round-{round.pk}")

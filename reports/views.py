@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from reports import assessment, charts, figures
 from reports.forms import DashboardFilterForm, YearForm
 from reports.pdf import render_assessment
-from talent import exports, ledger
+from rosters import exports
+from talent import ledger
 from talent.models import Practitioner
 
 # Dashboards: config.views.home picks one by role.

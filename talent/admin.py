@@ -6,9 +6,8 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from talent.importing_admin import ImportRecordAdmin, RosterExportMixin
-from talent.models import ImportRecord, LearningRecord, Organization, Practitioner, SubDistrict, User
-from talent.resources import PractitionerResource
+from rosters.admin import RosterExportMixin
+from talent.models import LearningRecord, Organization, Practitioner, SubDistrict, User
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -94,8 +93,6 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Practitioner)
 class PractitionerAdmin(RosterExportMixin, admin.ModelAdmin):
-    resource_classes = [PractitionerResource]
-    import_kinds = ("practitioners",)
     list_display = ["name", "resident_id", "mobile", "organization", "kind", "qualification_level", "sub_district"]
     list_filter = ["kind", "qualification_level", "status", "specialties", "sub_district", "organization__kind"]
     list_select_related = ["organization", "sub_district"]
@@ -145,6 +142,3 @@ class LearningRecordAdmin(admin.ModelAdmin):
             obj.source = LearningRecord.Source.EXTERNAL
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
-
-
-admin.site.register(ImportRecord, ImportRecordAdmin)

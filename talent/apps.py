@@ -22,6 +22,11 @@ class TalentConfig(AppConfig):
         # the permissions of models that did not exist when the groups were made,
         # and put back the fixed rows a flush removes.
         post_migrate.connect(_sync_roles, dispatch_uid="talent.sync_roles")
+        import rosters
+        from talent.resources import KINDS
+
+        for kind in KINDS:
+            rosters.register(kind)
         # Wherever the admin names a group or a permission (forms, filters,
         # titles, delete pages) it uses str(): make that the reader's language
         # rather than the stored key ("trainee") or English ("Can add …").

@@ -227,7 +227,9 @@ class Practitioner(models.Model):
         related_name="practitioners",
     )
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SOCIAL_WORKER)
+    # Blank when nobody said: an import does not guess a kind that another
+    # column (the qualification level) would contradict.
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SOCIAL_WORKER, blank=True)
     education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
     school = models.CharField(_("school"), max_length=100, blank=True)
     major = models.CharField(_("major"), max_length=100, blank=True)
@@ -381,75 +383,3 @@ class LearningRecord(models.Model):
 
     def __str__(self):
         return f"{self.practitioner} · {self.title} ({self.hours})"
-
-
-class ImportRecord(models.Model):
-    """One run of a roster import, previews included, kept for audit: who,
-    when, which file (by name and hash), and what happened to each row."""
-
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        PREVIEWED = "previewed", _("Previewed")
-        IMPORTED = "imported", _("Imported")
-        REFUSED = "refused", _("Refused")
-        FAILED = "failed", _("Failed")
-
-    kind = models.CharField(_("kind of import"), max_length=30)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    file_name = models.CharField(_("file name"), max_length=255)
-    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
-    file_size = models.PositiveBigIntegerField(_("file size"))
-    dry_run = models.BooleanField(_("preview only"))
-    options = models.JSONField(_("options"), default=dict, blank=True)
-    # Between a preview and its confirmation the file waits in temporary storage.
-    stored_file = models.CharField(_("stored file"), max_length=255, blank=True)
-    preview = models.ForeignKey(
-        "self", verbose_name=_("preview"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
-    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    new = models.PositiveIntegerField(_("new"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
-    invalid = models.PositiveIntegerField(_("with errors"), default=0)
-    problems = models.JSONField(_("problems"), default=list, blank=True)
-    notices = models.JSONField(_("notices"), default=list, blank=True)
-    # [[row, "new" | "update" | "skip" | "invalid" | "error", object id], ...]
-    row_outcomes = models.JSONField(_("outcome of each row"), default=list, blank=True)
-
-    class Meta:
-        ordering = ["-started_at", "-pk"]
-        verbose_name = _("import record")
-        verbose_name_plural = _("import records")
-
-    def __str__(self):
-        return f"{self.file_name} ({self.get_status_display()})"
-
-    @property
-    def totals(self) -> dict[str, int]:
-        """As `importing.Outcome.totals`: what a confirmation must reproduce."""
-        return {"new": self.new, "update": self.updated, "skip": self.unchanged, "invalid": self.invalid, "error": 0}
-
-    @property
-    def rows_done(self) -> int:
-        """Rows with an outcome; while a run is going, its progress is in the cache."""
-        return self.new + self.updated + self.unchanged + self.invalid
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status != self.Status.RUNNING
-
-    def give_up_if_interrupted(self, now) -> None:
-        """A run still "running" long after any import could take was cut off
-        (the server restarted): its transaction never committed, so nothing
-        was written. Say so instead of showing a progress bar forever."""
-        if self.status == self.Status.RUNNING and now - self.started_at > settings.IMPORT_INTERRUPTED_AFTER:
-            self.status = self.Status.FAILED
-            self.finished_at = now
-            message = str(_("The import was interrupted; nothing was written."))
-            self.problems = [{"row": 0, "column": "", "message": message}]
-            self.save(update_fields=["status", "finished_at", "problems"])

@@ -16,20 +16,27 @@ from django.utils.translation import gettext_lazy
 from import_export import fields
 from import_export.instance_loaders import BaseInstanceLoader
 
-from talent import names, resident_id
-from talent.importing import (
-    RESIDENT_ID_ALIASES,
+from rosters import Kind
+from rosters.resources import (
     ChoiceWidget,
     DateWidget,
     IntegerWidget,
     LookupWidget,
-    MobileWidget,
-    ResidentIDWidget,
     RosterResource,
-    TextWidget,
+    text_field,
+)
+from talent import resident_id
+from talent.importing import (
+    CHECK_ALIASES,
+    RESIDENT_ID_ALIASES,
+    MobileWidget,
+    NameWidget,
+    ResidentIDWidget,
+    check_against_resident_id,
+    check_fields,
+    check_labels,
     chunks,
     practitioners_by_resident_id,
-    text_field,
 )
 from talent.models import Organization, Practitioner, Specialty, SubDistrict
 
@@ -42,7 +49,7 @@ class ResidentIDLoader(BaseInstanceLoader):
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
-        self.by_id = practitioners_by_resident_id(dataset["resident_id"])
+        self.by_id = practitioners_by_resident_id(dataset["resident_id"], related=("organization", "sub_district"))
         through = Practitioner.specialties.through
         pks = sorted(p.pk for p in self.by_id.values())
         specialties: dict[int, set[str]] = {pk: set() for pk in pks}
@@ -82,14 +89,6 @@ class OrganizationWidget(LookupWidget):
             self.cache[name.lower()] = organization
             self.resource.created_organizations.append(name)
         return organization
-
-
-class NameWidget(TextWidget):
-    """A name as the registry keeps it (look-alike dots, spaces, NFC), so that
-    an unchanged row compares equal; the model field then validates it."""
-
-    def clean(self, value, row=None, **kwargs):
-        return names.normalize_name(super().clean(value))
 
 
 class SpecialtiesWidget(ChoiceWidget):
@@ -150,6 +149,8 @@ class PractitionerResource(RosterResource):
         column_name="status",
         widget=ChoiceWidget(Practitioner.Status, blank=Practitioner.Status.ACTIVE),
     )
+    sex = check_fields()["sex"]
+    birth_date = check_fields()["birth_date"]
 
     header_aliases = {
         "resident_id": RESIDENT_ID_ALIASES,
@@ -162,8 +163,12 @@ class PractitionerResource(RosterResource):
         "qualification_level": ["职业资格", "资格等级"],
         "sub_district": ["所属街道", "街道"],
         "specialties": ["专业领域", "服务领域"],
+        "political_status": ["政治面貌"],
+        "education": ["学历", "文化程度"],
+        **CHECK_ALIASES,
     }
     required_columns = ("name", "resident_id")
+    check_columns = ("sex", "birth_date")
     snapshot_exclude = ("organization_kind",)
     example_row = {
         "name": "张三",
@@ -205,6 +210,8 @@ class PractitionerResource(RosterResource):
             "specialties",
             "sub_district",
             "status",
+            "sex",
+            "birth_date",
         ]
         name = gettext_lazy("Practitioners")
 
@@ -215,7 +222,7 @@ class PractitionerResource(RosterResource):
         self.seen_ids: dict[str, int] = {}
 
     def column_labels(self):
-        return {"organization_kind": gettext_lazy("organization kind")}
+        return {"organization_kind": gettext_lazy("organization kind"), **check_labels()}
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("organization", "sub_district").prefetch_related("specialties")
@@ -225,12 +232,34 @@ class PractitionerResource(RosterResource):
 
     # Import ----------------------------------------------------------------
 
-    def check_row(self, instance, row, errors, *, row_number):
-        first = self.seen_ids.setdefault(instance.resident_id, row_number) if instance.resident_id else row_number
-        if first != row_number:
+    def check_row(self, instance, row, errors, *, line):
+        first = self.seen_ids.setdefault(instance.resident_id, line) if instance.resident_id else line
+        if first != line:
             errors.setdefault("resident_id", []).append(
-                _("This resident ID is already in row %(row)s of the file.") % {"row": first}
+                _("This resident ID is already on line %(line)s of the file.") % {"line": first}
             )
+        check_against_resident_id(self, instance.resident_id, row, errors)
+        self.check_kind(instance, row, errors)
+
+    def check_kind(self, instance, row, errors) -> None:
+        """人员类别 never defaults to something another column contradicts: a
+        certified social worker (持证社会工作者) holds a qualification, so a new
+        person without one is left with no kind rather than that one."""
+        given = str(row.get("kind") or "").strip()
+        unqualified = instance.qualification_level == Practitioner.QualificationLevel.NONE
+        if not given and instance.pk is not None:
+            instance.kind = instance._import_before.kind  # an empty cell changes nothing
+        elif not given:
+            instance.kind = "" if unqualified else Practitioner.Kind.SOCIAL_WORKER
+        elif "kind" not in errors and instance.kind == Practitioner.Kind.SOCIAL_WORKER and unqualified:
+            before = getattr(instance, "_import_before", None)
+            if before is not None and (before.kind, before.qualification_level) == (instance.kind, "none"):
+                return  # a record kept as it was (an export read back) is not refused here
+            message = _(
+                "A certified social worker holds a qualification, but the qualification level is “none”. "
+                "Give the level, or the person's kind (community worker, student, volunteer)."
+            )
+            errors.setdefault("kind", []).append(ValidationError(message, code="kind_contradicts_level"))
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # Related rows were found by the widgets, uniqueness within the file is
@@ -264,8 +293,7 @@ class PractitionerResource(RosterResource):
             )
         super().after_bulk_write(instances, created=created)
 
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
+    def after_file(self):
         if self.created_organizations:
             names = "、".join(self.created_organizations)
             self.notices.append(
@@ -286,3 +314,8 @@ class PractitionerResource(RosterResource):
 
     def dehydrate_specialties(self, practitioner):
         return "、".join(str(s) for s in practitioner.specialties.all())
+
+
+KINDS = [
+    Kind("practitioners", gettext_lazy("Practitioners"), PractitionerResource, "talent.import_practitioner"),
+]

@@ -20,6 +20,8 @@ class Role(models.TextChoices):
 
 
 # "app_label" grants every permission of that app; "app_label.codename" one.
+# Talent's own and the packages'; each app above talent adds its models'
+# permissions from its AppConfig.ready() with `grant`.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Trainees act only on their own record, through the site's pages.
     Role.TRAINEE: [],
@@ -27,28 +29,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "talent.view_practitioner",
         "talent.view_organization",
         "talent.view_subdistrict",
-        "training.view_trainingbase",
-        "training.view_course",
-        "training.view_coursesession",
-        "training.view_enrollment",
-        "placements.view_practicebase",
-        "placements.view_placementround",
-        "placements.view_position",
-        "placements.view_placement",
-        "placements.view_hourlog",
-        "placements.view_evaluation",
-        "certificates.view_certificate",
     ],
     Role.ADMINISTRATOR: [
+        "rosters",
         "talent",
-        "training",
-        "placements",
-        "certificates",
         "account",
         "auth.view_group",
         "auditlog.view_logentry",
     ],
 }
+
+
+def grant(role: str, *permissions: str) -> None:
+    """Give `role` these permissions (an app label, or "app_label.codename") at the next sync."""
+    granted = ROLE_PERMISSIONS[role]
+    granted.extend(permission for permission in permissions if permission not in granted)
 
 
 def sync_specialties(apps=global_apps) -> None:

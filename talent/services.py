@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from talent import names
 from talent import resident_id as resident_ids
 from talent.audit import record_event
-from talent.history import RESIDENT_ID_VIEWED
+from talent.disclosures import RESIDENT_ID_VIEWED
 from talent.models import LearningRecord, Practitioner, User
 from talent.roles import Role
 

@@ -8,13 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from talent import exports, history, ledger, services
+from rosters import exports
+from talent import disclosures, ledger, services
 from talent.forms import ContactForm, RegistryFilterForm, UnmaskForm
 from talent.models import Practitioner
 from talent.resources import PractitionerResource
 
-# Latest changes on a practitioner's page; the audit log has the rest.
-HISTORY_LENGTH = 10
 # Latest looks at a person's full resident ID listed on their profile (all are counted).
 ID_VIEWS_SHOWN = 20
 
@@ -56,9 +55,6 @@ def _render_detail(request, practitioner, *, unmask_form=None, full_resident_id=
     }
     if request.user.has_perm("talent.view_full_resident_id") and not full_resident_id:
         context["unmask_form"] = unmask_form or UnmaskForm()
-    # The trail shows everyone's changes and looks at the full ID: administrators only.
-    if request.user.has_perm("auditlog.view_logentry"):
-        context["history"] = history.entries_for(practitioner)[:HISTORY_LENGTH]
     return render(request, "talent/practitioner_detail.html", context, status=status)
 
 
@@ -100,13 +96,13 @@ def my_profile(request):
         form.save()
         messages.success(request, _("Your contact details were saved."))
         return redirect("talent:my-profile")
-    id_views = history.resident_id_views(practitioner)
+    id_views = disclosures.resident_id_views(practitioner)
     context = {
         "practitioner": practitioner,
         "form": form,
         "cycle": ledger.cycle_status(practitioner),
         "id_view_count": id_views.count(),
-        "id_views": history.describe_views(id_views[:ID_VIEWS_SHOWN]),
+        "id_views": disclosures.describe_views(id_views[:ID_VIEWS_SHOWN]),
     }
     return render(request, "talent/my_profile.html", context)
 

@@ -5,7 +5,8 @@ import io
 
 from django.utils import translation
 
-from talent.importing import KINDS, Outcome, run_import
+import rosters
+from rosters.runner import Outcome, run_import
 
 
 def csv_file(headers, rows, *, encoding: str = "utf-8-sig") -> bytes:
@@ -20,7 +21,12 @@ def run(kind: str, content: bytes, user, *, dry_run: bool = False, language: str
     """`kind` imported from `content` (a CSV), messages in `language`."""
     with translation.override(language):
         return run_import(
-            kind=KINDS[kind], content=content, file_name=f"{kind}.csv", user=user, dry_run=dry_run, options=options
+            kind=rosters.get(kind),
+            content=content,
+            file_name=f"{kind}.csv",
+            user=user,
+            dry_run=dry_run,
+            options=options,
         )
 
 

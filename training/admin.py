@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from talent.importing_admin import RosterExportMixin
+from rosters.admin import RosterExportMixin
 from training.models import Course, CourseSession, Enrollment, TrainingBase
-from training.resources import CourseResource, CourseSessionResource, EnrollmentResource, ResultResource
 
 
 @admin.register(TrainingBase)
@@ -15,8 +14,6 @@ class TrainingBaseAdmin(admin.ModelAdmin):
 
 @admin.register(Course)
 class CourseAdmin(RosterExportMixin, admin.ModelAdmin):
-    resource_classes = [CourseResource]
-    import_kinds = ("courses",)
     list_display = ["code", "title", "base", "topic", "hours", "pass_mark", "minimum_qualification_level"]
     list_filter = ["base", "topic", "minimum_qualification_level"]
     list_select_related = ["base"]
@@ -26,8 +23,6 @@ class CourseAdmin(RosterExportMixin, admin.ModelAdmin):
 
 @admin.register(CourseSession)
 class CourseSessionAdmin(RosterExportMixin, admin.ModelAdmin):
-    resource_classes = [CourseSessionResource]
-    import_kinds = ("sessions",)
     list_display = ["course", "start_date", "end_date", "capacity", "status"]
     list_filter = ["status", "course__base"]
     list_select_related = ["course"]
@@ -42,8 +37,6 @@ class CourseSessionAdmin(RosterExportMixin, admin.ModelAdmin):
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(RosterExportMixin, admin.ModelAdmin):
-    resource_classes = [EnrollmentResource, ResultResource]
-    import_kinds = ("enrollments", "results")
     list_display = ["trainee", "session", "status", "attended_hours", "score", "created_at"]
     list_filter = ["status", "session__course__base"]
     list_select_related = ["trainee", "session__course"]

@@ -12,6 +12,18 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
-        from talent import scopes
+        import rosters
+        from talent import roles, scopes
+        from training.resources import KINDS
 
         scopes.add_coordinator_rule(practitioners_enrolled_at_coordinated_bases)
+        for kind in KINDS:
+            rosters.register(kind)
+        roles.grant(roles.Role.ADMINISTRATOR, "training")
+        roles.grant(
+            roles.Role.COORDINATOR,
+            "training.view_trainingbase",
+            "training.view_course",
+            "training.view_coursesession",
+            "training.view_enrollment",
+        )

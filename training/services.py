@@ -21,9 +21,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from certificates import services as certificate_services
-from talent import audit
 from talent import services as talent_services
+from talent.audit import record_event
 from talent.models import LearningRecord, Practitioner, User
 from training.models import QUALIFICATION_ORDER, Course, CourseSession, Enrollment
 
@@ -173,7 +172,7 @@ def _check_ended_or_end_early(session: CourseSession, *, by: User, ended_early: 
         raise EnrollmentRefused(_("Give the reason the session ended before its end date."), code="reason_required")
     session.end_date = today
     session.save(update_fields=["end_date"])
-    audit.record_event(session, event=event, actor=by, reason=reason)
+    record_event(session, event=event, actor=by, reason=reason)
 
 
 @transaction.atomic
@@ -389,11 +388,3 @@ def finish_session(
     session.status = CourseSession.Status.FINISHED
     session.save(update_fields=["status"])
     return FinishSummary(completed=completed, failed=failed)
-
-
-def certificate_sources(session: CourseSession) -> list:
-    """What the session's certificates are for: its completed enrolments."""
-    completed = session.enrollments.filter(status=Enrollment.Status.COMPLETED).select_related(
-        "trainee", "session__course__base"
-    )
-    return [certificate_services.source_for_enrollment(e) for e in completed.order_by("pk")]

@@ -15,8 +15,6 @@ urlpatterns = [
     path("manage/sessions/<int:pk>/results/", views.session_results, name="session-results"),
     path("manage/sessions/<int:pk>/finish/", views.session_finish, name="session-finish"),
     path("manage/sessions/<int:pk>/roster.<str:file_format>", views.roster_export, name="roster-export"),
-    path("manage/sessions/<int:pk>/certificates/", views.session_certificates, name="session-certificates"),
-    path("manage/sessions/<int:pk>/certificates.zip", views.session_certificates_zip, name="session-certificates-zip"),
     path(
         "manage/sessions/<int:pk>/enrollments/<int:enrollment_pk>/cancel/",
         views.roster_cancel,

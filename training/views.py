@@ -4,13 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import views as certificate_views
-from certificates.models import Certificate
-from talent import exports, ledger
+from rosters import exports
+from talent import ledger
 from talent.models import Practitioner
 from training import services
 from training.forms import CapacityForm, CatalogueFilterForm, EarlyEndForm, ResultFormSet, with_full_attendance
@@ -263,7 +261,7 @@ def session_finish(request, pk):
                 % {"completed": summary.completed, "failed": summary.failed},
             )
             if summary.completed:
-                return redirect("training:session-certificates", pk=session.pk)
+                return redirect("certificates:session-batch", pk=session.pk)
     return redirect("training:session-roster", pk=session.pk)
 
 
@@ -298,24 +296,3 @@ def roster_export(request, pk, file_format):
     )
     data = exports.dataset(headers, rows, title=_("Roster"))
     return exports.download(data, filename=f"roster-{session.pk}", file_format=file_format)
-
-
-@login_required
-def session_certificates(request, pk):
-    session = get_object_or_404(_managed_sessions(request.user).select_related("course__base"), pk=pk)
-    if session.status != CourseSession.Status.FINISHED:
-        messages.error(request, _("Certificates are issued once the session is finished."))
-        return redirect("training:session-roster", pk=session.pk)
-    return certificate_views.batch_issue(
-        request,
-        sources=services.certificate_sources(session),
-        title=str(session),
-        back_url=reverse("training:session-roster", args=[session.pk]),
-    )
-
-
-@login_required
-def session_certificates_zip(request, pk):
-    session = get_object_or_404(_managed_sessions(request.user), pk=pk)
-    certificates = Certificate.objects.live().filter(enrollment__session=session).order_by("serial")
-    return certificate_views.zip_download(certificates, filename=f"certificates-session-{session.pk}")

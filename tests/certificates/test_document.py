@@ -331,7 +331,7 @@ def test_the_batch_page_issues_the_others_and_lists_the_refused(client, coordina
     completed(december_session, name="李一")
     completed(december_session, name=f"赵{NOWHERE}")
     client.force_login(coordinator_a)
-    url = reverse("training:session-certificates", args=[december_session.pk])
+    url = reverse("certificates:session-batch", args=[december_session.pk])
 
     step = client.post(url)
     page = client.get(url)

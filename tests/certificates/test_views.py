@@ -188,7 +188,7 @@ def three_completed(finished_session, completed_enrollment):
 def test_a_coordinator_sees_the_batch_page(client, coordinator_a, finished_session, three_completed):
     client.force_login(coordinator_a)
 
-    response = client.get(reverse("training:session-certificates", args=[finished_session.pk]))
+    response = client.get(reverse("certificates:session-batch", args=[finished_session.pk]))
 
     assert response.status_code == 200
     assert response.context["total"] == 3
@@ -198,7 +198,7 @@ def test_a_coordinator_sees_the_batch_page(client, coordinator_a, finished_sessi
 def test_posting_the_batch_issues_the_certificates(client, coordinator_a, finished_session, three_completed):
     client.force_login(coordinator_a)
 
-    response = client.post(reverse("training:session-certificates", args=[finished_session.pk]))
+    response = client.post(reverse("certificates:session-batch", args=[finished_session.pk]))
 
     assert response.status_code == 200
     assert response.json() == {"done": 3, "total": 3, "refused": 0}
@@ -208,7 +208,7 @@ def test_posting_the_batch_issues_the_certificates(client, coordinator_a, finish
 def test_another_bases_coordinator_cannot_issue(client, coordinator_b, finished_session, three_completed):
     client.force_login(coordinator_b)
 
-    response = client.post(reverse("training:session-certificates", args=[finished_session.pk]))
+    response = client.post(reverse("certificates:session-batch", args=[finished_session.pk]))
 
     assert response.status_code == 404
     assert not Certificate.objects.exists()
@@ -218,7 +218,7 @@ def test_the_zip_holds_one_pdf_per_certificate(client, coordinator_a, finished_s
     certificates = [issue_for_enrollment(e) for e in three_completed]
     client.force_login(coordinator_a)
 
-    response = client.get(reverse("training:session-certificates-zip", args=[finished_session.pk]))
+    response = client.get(reverse("certificates:session-zip", args=[finished_session.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from placements.models import Placement, PlacementRound, Position
-from talent import exports
+from rosters import exports
 from tests.factories import CourseFactory, CourseSessionFactory, EnrollmentFactory
 
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
@@ -59,7 +59,7 @@ def test_the_sites_downloads_name_their_sheets_in_chinese(
         "/talent/continuing-education.xlsx": "继续教育",
         "/talent/export.xlsx": "人才名单",
         f"/reports/assessment/training/{training_base_a.pk}/{year}.xlsx": f"{year}年度考核评价",
-        "/admin/talent/importrecord/template/practitioners.xlsx": "人才名单",
+        "/admin/rosters/importrecord/template/practitioners.xlsx": "人才名单",
     }
     assert {url: sheet_names(client.get(url, **ZH)) for url in downloads} == {
         url: [title] for url, title in downloads.items()

@@ -48,7 +48,7 @@ def test_every_page_sends_the_policy_whoever_asks(client, administrator, trainee
     from django.urls import get_resolver
 
     routes = sorted(set(_routes_without_arguments(get_resolver())))
-    assert "/audit/" in routes and "/reports/assessment/" in routes and "/admin/talent/importrecord/" in routes
+    assert "/audit/" in routes and "/reports/assessment/" in routes and "/admin/rosters/importrecord/" in routes
     for user in (None, trainee, administrator):
         if user:
             client.force_login(user)

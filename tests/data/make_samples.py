@@ -87,7 +87,7 @@ def main() -> None:
     write_csv("broken_check_digit.csv", bad_digit, "utf-8-sig")
     duplicate = [*ROWS, ["张伟二", ROWS[0][1], "13912345679", "", "", "志愿者", "", "", "", ""]]
     write_csv("broken_duplicate_id.csv", duplicate, "utf-8-sig")
-    write_csv("broken_unknown_columns.csv", [[*row, "备注"] for row in ROWS], "utf-8-sig", [*HEADERS_ZH, "籍贯"])
+    write_csv("extra_columns.csv", [[*row, "备注"] for row in ROWS], "utf-8-sig", [*HEADERS_ZH, "籍贯"])
     bad_kind = [row[:] for row in ROWS]
     bad_kind[0][3], bad_kind[0][4] = "新成立的服务社", "外星机构"
     write_csv("broken_organization_kind.csv", bad_kind, "utf-8-sig")

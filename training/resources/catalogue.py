@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
-from talent.importing import (
+from rosters.resources import (
     ChoiceWidget,
     DateWidget,
     DecimalWidget,
@@ -241,7 +241,7 @@ class CourseSessionResource(RosterResource):
         except (ValueError, CourseSession.MultipleObjectsReturned):
             return None  # import_instance reports the cell, or two sessions share a start: a new one
 
-    def check_row(self, instance, row, errors, *, row_number):
+    def check_row(self, instance, row, errors, *, line):
         before = getattr(instance, "_import_snapshot", {}).get("status")
         if instance.status == CourseSession.Status.FINISHED and before != CourseSession.Status.FINISHED:
             errors.setdefault("status", []).append(

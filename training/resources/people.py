@@ -9,15 +9,17 @@ from django.utils.translation import gettext_lazy
 from import_export import fields
 from import_export.instance_loaders import BaseInstanceLoader
 
-from talent import resident_id
+from rosters.resources import DecimalWidget, RosterResource, text_field
+from talent import names, resident_id
 from talent.importing import (
+    CHECK_ALIASES,
     RESIDENT_ID_ALIASES,
-    DecimalWidget,
     ResidentIDWidget,
-    RosterResource,
+    check_against_resident_id,
+    check_fields,
+    check_labels,
     chunks,
     practitioners_by_resident_id,
-    text_field,
 )
 from talent.models import Practitioner
 from training import services
@@ -62,8 +64,11 @@ class TraineeRowResource(RosterResource):
 
     resident_id = fields.Field(attribute="trainee", column_name="resident_id")
     name = fields.Field(column_name="name")
+    sex = check_fields()["sex"]
+    birth_date = check_fields()["birth_date"]
 
-    header_aliases = {"resident_id": RESIDENT_ID_ALIASES, "name": ["名字", "学员姓名"]}
+    header_aliases = {"resident_id": RESIDENT_ID_ALIASES, "name": ["名字", "学员姓名"], **CHECK_ALIASES}
+    check_columns = ("sex", "birth_date")
     required_columns = ("resident_id",)
     #: Columns that exports write and imports accept but ignore: left out of the blank template.
     info_columns = ("status",)
@@ -78,6 +83,7 @@ class TraineeRowResource(RosterResource):
         return {
             "resident_id": Practitioner._meta.get_field("resident_id").verbose_name,
             "name": Practitioner._meta.get_field("name").verbose_name,
+            **check_labels(),
         }
 
     def template(self):
@@ -94,17 +100,18 @@ class TraineeRowResource(RosterResource):
     def trainee_for(self, row) -> Practitioner | None:
         return self.trainees.get(resident_id.normalize(str(row.get("resident_id") or "")))
 
-    def check_row(self, instance, row, errors, *, row_number):
+    def check_row(self, instance, row, errors, *, line):
         trainee = instance.trainee if instance.trainee_id else None
         if trainee is None and "trainee" not in errors:
             errors["trainee"] = [_("Give the resident ID.")]
         if trainee is not None:
-            first = self.first_row.setdefault(trainee.pk, row_number)
-            if first != row_number:
+            first = self.first_row.setdefault(trainee.pk, line)
+            if first != line:
                 errors.setdefault("trainee", []).append(
-                    _("This resident ID is already in row %(row)s of the file.") % {"row": first}
+                    _("This resident ID is already on line %(line)s of the file.") % {"line": first}
                 )
-            name = " ".join(str(row.get("name") or "").split())
+            check_against_resident_id(self, trainee.resident_id, row, errors)
+            name = names.normalize_name(str(row.get("name") or ""))
             if name and name != trainee.name:
                 errors.setdefault("name", []).append(
                     _("The name “%(name)s” does not match the registry, where this resident ID is %(registered)s.")
@@ -183,7 +190,7 @@ class EnrollmentResource(SessionRowResource):
         import_id_fields = ["resident_id"]
         instance_loader_class = TraineeRecordLoader
         skip_diff = True
-        fields = ["name", "resident_id", "status"]
+        fields = ["name", "resident_id", "status", "sex", "birth_date"]
         name = gettext_lazy("Enrolments into a session")
 
     def filter_export(self, queryset, **kwargs):
@@ -216,9 +223,9 @@ class EnrollmentResource(SessionRowResource):
         super().after_save_instance(instance, row, **kwargs)
         if instance.status == Enrollment.Status.WAITLISTED:
             self.notices.append(
-                _("Row %(row)s: %(name)s goes on the waitlist (position %(position)s).")
+                _("Line %(line)s: %(name)s goes on the waitlist (position %(position)s).")
                 % {
-                    "row": kwargs.get("row_number"),
+                    "line": self.line(kwargs.get("row_number", 0)),
                     "name": instance.trainee.name,
                     "position": instance.waitlist_position(),
                 }
@@ -255,7 +262,7 @@ class ResultResource(SessionRowResource):
         import_id_fields = ["resident_id"]
         instance_loader_class = TraineeRecordLoader
         skip_diff = True
-        fields = ["name", "resident_id", "attended_hours", "score", "result_note", "status"]
+        fields = ["name", "resident_id", "attended_hours", "score", "result_note", "status", "sex", "birth_date"]
         name = gettext_lazy("Results of a session")
 
     def __init__(self, **kwargs):
@@ -272,8 +279,8 @@ class ResultResource(SessionRowResource):
     def init_instance(self, row=None):
         return Enrollment(session=self.session)
 
-    def check_row(self, instance, row, errors, *, row_number):
-        super().check_row(instance, row, errors, row_number=row_number)
+    def check_row(self, instance, row, errors, *, line):
+        super().check_row(instance, row, errors, line=line)
         if instance.trainee_id and "trainee" not in errors:
             if instance.pk is None:
                 errors["trainee"] = [_("%(name)s is not enrolled in this session.") % {"name": instance.trainee.name}]
@@ -304,10 +311,7 @@ class ResultResource(SessionRowResource):
             column = RESULT_REFUSAL_COLUMNS.get(refusal.code, "trainee")
             raise self.refusal_error(refusal, column) from None
 
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        if result.has_errors() or result.has_validation_errors():
-            return
+    def after_file(self):
         missing = list(
             self.session.enrollments.filter(status=Enrollment.Status.ENROLLED)
             .exclude(pk__in=self.in_file)
@@ -317,10 +321,13 @@ class ResultResource(SessionRowResource):
             self.notices.append(
                 _("Not in the file, so they will not pass: %(names)s.") % {"names": "、".join(sorted(missing))}
             )
-        summary = services.finish_session(session=self.session, by=self.user)
+        try:
+            summary = services.finish_session(session=self.session, by=self.user)
+        except services.EnrollmentRefused as refusal:
+            raise ValidationError(refusal.message, code=refusal.code) from None
         if summary.already_finished:
             self.notices.append(_("The session was already finished."))
-        elif kwargs.get("dry_run"):
+        elif self.dry_run:
             self.notices.append(
                 _("The session will be finished: %(completed)d complete the course, %(failed)d do not pass.")
                 % {"completed": summary.completed, "failed": summary.failed}

@@ -7,9 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from certificates import services
-from placements import services as placement_services
 from placements.models import PlacementRound
-from training import services as training_services
 from training.models import CourseSession
 
 
@@ -27,16 +25,13 @@ class Command(BaseCommand):
                 target = CourseSession.objects.get(pk=session, status=CourseSession.Status.FINISHED)
             except CourseSession.DoesNotExist:
                 raise CommandError(f"No finished course session with id {session}.") from None
-            sources = training_services.certificate_sources(target)
+            sources = services.session_sources(target)
         else:
             try:
                 target = PlacementRound.objects.get(pk=round)
             except PlacementRound.DoesNotExist:
                 raise CommandError(f"No placement round with id {round}.") from None
-            sources = [
-                services.source_for_placement(p, p.approved or 0)
-                for p in placement_services.completed_placements(target)
-            ]
+            sources = services.round_sources(target)
         self.stdout.write(f"{target}: {len(sources)} completions")
         refused = []
         issued = services.issue_in_chunks(

@@ -14,8 +14,10 @@ from django.db import connection
 from django.utils import translation
 from openpyxl import Workbook
 
-from talent.importing import KINDS, run_import
-from talent.models import ImportRecord, Organization, Practitioner
+import rosters
+from rosters.models import ImportRecord
+from rosters.runner import run_import
+from talent.models import Organization, Practitioner
 from talent.resources import PractitionerResource
 from tests.factories import (
     OrganizationFactory,
@@ -26,7 +28,7 @@ from tests.factories import (
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-PRACTITIONERS = KINDS["practitioners"]
+PRACTITIONERS = rosters.get("practitioners")
 
 
 @pytest.fixture(autouse=True)
@@ -161,15 +163,16 @@ def test_bad_check_digit_is_reported_by_row_and_column_and_nothing_is_written(ad
 def test_duplicate_id_in_the_file_names_the_first_row(administrator, sub_districts):
     outcome = load("broken_duplicate_id.csv", administrator)
     assert [(p.row, p.column) for p in outcome.problems] == [(4, "身份证号")]
-    assert "1" in outcome.problems[0].message
+    # Named by its line in Excel: data row 1 is line 2.
+    assert "line 2" in outcome.problems[0].message
     assert Practitioner.objects.count() == 0
 
 
-def test_unknown_columns_are_named(administrator, sub_districts):
-    outcome = load("broken_unknown_columns.csv", administrator)
-    assert len(outcome.problems) == 1 and outcome.problems[0].row == 0
-    assert "籍贯" in outcome.problems[0].message
-    assert Practitioner.objects.count() == 0
+def test_unknown_columns_are_ignored_and_named(administrator, sub_districts):
+    outcome = load("extra_columns.csv", administrator)
+    assert outcome.ok, outcome.problems
+    assert outcome.ignored_columns == ["籍贯"] and outcome.record.ignored_columns == ["籍贯"]
+    assert Practitioner.objects.count() == 3
 
 
 def test_unknown_organization_kind_is_an_error_in_its_column(administrator, sub_districts):
@@ -294,7 +297,7 @@ def test_every_import_is_recorded_with_file_hash_and_row_outcomes(administrator,
     assert record.file_sha256 == hashlib.sha256(content).hexdigest()
     assert record.file_size == len(content)
     assert (record.new, record.updated, record.unchanged, record.invalid) == (3, 0, 0, 0)
-    assert [outcome for _row, outcome, _pk in record.row_outcomes] == ["new", "new", "new"]
+    assert list(record.rows.values_list("line", "outcome")) == [(2, "new"), (3, "new"), (4, "new")]
     created = {str(pk) for pk in Practitioner.objects.values_list("pk", flat=True)}
-    assert {str(pk) for *_rest, pk in record.row_outcomes} == created
+    assert {str(pk) for pk in record.rows.values_list("object_id", flat=True)} == created
     assert record.status == ImportRecord.Status.IMPORTED and record.finished_at

@@ -9,7 +9,8 @@ import tablib
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from talent.models import ImportRecord, Practitioner
+from rosters.models import ImportRecord
+from talent.models import Practitioner
 from talent.roles import Role
 from tests.factories import SubDistrictFactory, UserFactory
 
@@ -23,12 +24,14 @@ def sub_districts(db):
 
 def upload(client, name, **extra):
     with open(DATA / name, "rb") as handle:
-        return client.post(reverse("admin:talent_importrecord_new", args=["practitioners"]), {"file": handle, **extra})
+        return client.post(
+            reverse("admin:rosters_importrecord_new", args=["practitioners"]), {"file": handle, **extra}, follow=True
+        )
 
 
 def test_preview_shows_counts_and_confirm_writes_them(client, administrator, sub_districts):
     client.force_login(administrator)
-    response = client.get(reverse("admin:talent_importrecord_new", args=["practitioners"]))
+    response = client.get(reverse("admin:rosters_importrecord_new", args=["practitioners"]))
     assert response.status_code == 200
     assert "身份证号" in response.content.decode()
 
@@ -40,9 +43,11 @@ def test_preview_shows_counts_and_confirm_writes_them(client, administrator, sub
     preview = ImportRecord.objects.get(dry_run=True)
     assert preview.new == 3 and preview.stored_file
 
-    response = client.post(reverse("admin:talent_importrecord_confirm", args=[preview.pk]))
+    response = client.post(reverse("admin:rosters_importrecord_confirm", args=[preview.pk]))
     record = ImportRecord.objects.get(dry_run=False)
-    assert response.status_code == 302 and response.url == reverse("admin:talent_importrecord_change", args=[record.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "admin:rosters_importrecord_change", args=[record.pk]
+    )
     assert record.status == ImportRecord.Status.IMPORTED, record.problems
     assert record.preview == preview and record.new == 3
     assert Practitioner.objects.count() == 3
@@ -50,7 +55,7 @@ def test_preview_shows_counts_and_confirm_writes_them(client, administrator, sub
     detail = client.get(response.url)
     assert detail.status_code == 200 and "import-totals" in detail.content.decode()
     # The same preview cannot be confirmed twice.
-    client.post(reverse("admin:talent_importrecord_confirm", args=[preview.pk]))
+    client.post(reverse("admin:rosters_importrecord_confirm", args=[preview.pk]))
     assert ImportRecord.objects.filter(dry_run=False).count() == 1
 
 
@@ -61,7 +66,7 @@ def test_preview_with_problems_lists_them_and_offers_no_confirmation(client, adm
     assert "校验码" in page
     preview = ImportRecord.objects.get()
     assert preview.status == ImportRecord.Status.REFUSED and not preview.stored_file
-    client.post(reverse("admin:talent_importrecord_confirm", args=[preview.pk]))
+    client.post(reverse("admin:rosters_importrecord_confirm", args=[preview.pk]))
     assert not ImportRecord.objects.filter(dry_run=False).exists()
     assert Practitioner.objects.count() == 0
 
@@ -80,10 +85,10 @@ def test_large_import_runs_as_a_background_task_with_progress(client, administra
     client.force_login(administrator)
     upload(client, "practitioners_utf8_bom.csv")
     preview = ImportRecord.objects.get()
-    response = client.post(reverse("admin:talent_importrecord_confirm", args=[preview.pk]), follow=True)
+    response = client.post(reverse("admin:rosters_importrecord_confirm", args=[preview.pk]), follow=True)
     assert "后台" in response.content.decode()
     record = ImportRecord.objects.get(dry_run=False)
-    progress = client.get(reverse("admin:talent_importrecord_progress", args=[record.pk])).json()
+    progress = client.get(reverse("admin:rosters_importrecord_progress", args=[record.pk])).json()
     assert progress == {
         "status": "imported",
         "status_display": "已导入",
@@ -98,14 +103,14 @@ def test_running_import_page_shows_a_progress_bar(client, administrator):
         kind="practitioners", user=administrator, file_name="big.csv", file_sha256="0" * 64, file_size=1, dry_run=False
     )
     client.force_login(administrator)
-    page = client.get(reverse("admin:talent_importrecord_change", args=[record.pk])).content.decode()
+    page = client.get(reverse("admin:rosters_importrecord_change", args=[record.pk])).content.decode()
     assert 'id="import-progress"' in page and "<progress" in page and "import_progress.js" in page
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
 def test_blank_template_has_the_headers_and_one_example_row(client, administrator, file_format):
     client.force_login(administrator)
-    response = client.get(reverse("admin:talent_importrecord_template", args=["practitioners", file_format]))
+    response = client.get(reverse("admin:rosters_importrecord_template", args=["practitioners", file_format]))
     assert response.status_code == 200
     data = tablib.Dataset().load(
         response.content if file_format == "xlsx" else response.content.decode("utf-8-sig"), format=file_format
@@ -115,12 +120,17 @@ def test_blank_template_has_the_headers_and_one_example_row(client, administrato
 
 
 def test_blank_template_imports_cleanly(administrator, sub_districts):
-    from talent.importing import KINDS, run_import
+    import rosters
+    from rosters.runner import run_import
     from talent.resources import PractitionerResource
 
     data = PractitionerResource(user=administrator).template()
     outcome = run_import(
-        kind=KINDS["practitioners"], content=data.export("xlsx"), file_name="t.xlsx", user=administrator, dry_run=True
+        kind=rosters.get("practitioners"),
+        content=data.export("xlsx"),
+        file_name="t.xlsx",
+        user=administrator,
+        dry_run=True,
     )
     assert outcome.ok, outcome.problems
 
@@ -128,16 +138,17 @@ def test_blank_template_imports_cleanly(administrator, sub_districts):
 def test_only_holders_of_the_import_permission_may_import(client, db, sub_districts):
     staff = UserFactory(is_staff=True, role=Role.COORDINATOR)
     client.force_login(staff)
-    assert client.get(reverse("admin:talent_importrecord_new", args=["practitioners"])).status_code == 403
+    assert client.get(reverse("admin:rosters_importrecord_new", args=["practitioners"])).status_code == 403
     assert upload(client, "practitioners_zh.xlsx").status_code == 403
     assert Practitioner.objects.count() == 0
 
 
 def test_admin_export_masks_nothing_for_administrators_and_adds_a_bom_to_csv(client, administrator, sub_districts):
-    from talent.importing import KINDS, run_import
+    import rosters
+    from rosters.runner import run_import
 
     run_import(
-        kind=KINDS["practitioners"],
+        kind=rosters.get("practitioners"),
         content=(DATA / "practitioners_utf8_bom.csv").read_bytes(),
         file_name="p.csv",
         user=administrator,
@@ -145,7 +156,7 @@ def test_admin_export_masks_nothing_for_administrators_and_adds_a_bom_to_csv(cli
     )
     client.force_login(administrator)
     changelist = client.get(reverse("admin:talent_practitioner_changelist")).content.decode()
-    assert reverse("admin:talent_importrecord_new", args=["practitioners"]) in changelist
+    assert reverse("admin:rosters_importrecord_new", args=["practitioners"]) in changelist
     response = client.post(
         reverse("admin:talent_practitioner_export"),
         {
@@ -161,14 +172,14 @@ def test_admin_export_masks_nothing_for_administrators_and_adds_a_bom_to_csv(cli
 
 
 def test_command_previews_and_imports_with_progress(administrator, sub_districts, monkeypatch):
-    from talent.importing import RosterResource
+    from rosters import runner
 
     out, err = io.StringIO(), io.StringIO()
     call_command(
         "import_roster", str(DATA / "practitioners_gb18030.csv"), kind="practitioners", dry_run=True, stdout=out
     )
     assert "3" in out.getvalue() and Practitioner.objects.count() == 0
-    monkeypatch.setattr(RosterResource, "progress_every", 1)
+    monkeypatch.setattr(runner, "CHUNK_ROWS", 1)
     call_command(
         "import_roster",
         str(DATA / "practitioners_gb18030.csv"),
@@ -187,7 +198,8 @@ def test_command_fails_and_writes_nothing_on_a_bad_file(administrator, sub_distr
     err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_roster", str(DATA / "broken_duplicate_id.csv"), kind="practitioners", stderr=err)
-    assert "第 4 行" in err.getvalue() or "row 4" in err.getvalue()
+    # The line Excel shows: data row 4 is line 5, the header being line 1.
+    assert "line 5:" in err.getvalue() or "第 5 行" in err.getvalue()
     assert Practitioner.objects.count() == 0
 
 
@@ -216,10 +228,10 @@ def test_trainees_cannot_export_the_registry(client, trainee):
     "kind", ["practitioners", "courses", "sessions", "enrollments", "results", "positions", "placements"]
 )
 def test_every_blank_template_example_has_a_valid_resident_id(kind):
+    import rosters
     from talent import resident_id
-    from talent.importing import KINDS
 
-    resource = KINDS[kind].resource_class()
+    resource = rosters.get(kind).resource()
     example = resource.example_row.get("resident_id")
     if example:
         resident_id.validate(example)
@@ -233,10 +245,10 @@ def test_an_import_cut_off_by_a_restart_is_marked_failed_instead_of_running_fore
         kind="practitioners", user=administrator, file_name="big.csv", file_sha256="0" * 64, file_size=1, dry_run=False
     )
     client.force_login(administrator)
-    url = reverse("admin:talent_importrecord_progress", args=[record.pk])
+    url = reverse("admin:rosters_importrecord_progress", args=[record.pk])
     assert client.get(url).json()["finished"] is False
     ImportRecord.objects.filter(pk=record.pk).update(started_at=record.started_at - datetime.timedelta(hours=2))
     state = client.get(url).json()
     assert state["finished"] is True and state["status"] == "failed"
-    page = client.get(reverse("admin:talent_importrecord_change", args=[record.pk])).content.decode()
+    page = client.get(reverse("admin:rosters_importrecord_change", args=[record.pk])).content.decode()
     assert "import-problems" in page

@@ -1,9 +1,10 @@
 """Roster import and export in the admin.
 
-Import is preview first: the upload runs as a dry run and shows what would be
-new, updated, unchanged or wrong, row by row; only an import with no problem
-can be confirmed, and the confirmation writes exactly what the preview showed
-(or nothing). Large files are imported in the background with a progress bar.
+Import is preview first: the upload runs as a dry run and its record shows
+what would be new, updated, unchanged or wrong, row by row (new rows with their
+cells, updated rows with each change); only an import with no problem can be
+confirmed, and the confirmation writes exactly what the preview showed (or
+nothing). Large files are imported in the background with a progress bar.
 Export goes through django-import-export's admin with the same resources.
 """
 
@@ -15,22 +16,25 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 
-from talent import exports, importing, tabular
-from talent.models import ImportRecord
-from talent.tasks import run_in_background
+from rosters import exports, registry, runner, tabular
+from rosters.models import ImportRecord, ImportRow
+from rosters.tasks import confirm_import, run_in_background, tmp_storage
+
+#: Rows of a preview shown per page.
+PREVIEW_PAGE_SIZE = 50
 
 
 class ExportForm(SelectableFieldsExportForm):
@@ -42,22 +46,23 @@ class ExportForm(SelectableFieldsExportForm):
 
 
 class RosterExportMixin(ExportMixin):
-    """Export through the app's resource (XLSX, or CSV with a byte-order mark
-    for Excel), and links to the imports that fill this model."""
+    """Export through the resources of the import kinds registered for this
+    model (XLSX, or CSV with a byte-order mark for Excel), and links to those imports."""
 
     export_form_class = ExportForm
     export_formats = [base_formats.XLSX, base_formats.CSV]
     to_encoding = "utf-8-sig"
-    import_export_change_list_template = "admin/roster_change_list.html"
-    import_kinds: tuple[str, ...] = ()
+    import_export_change_list_template = "admin/rosters/roster_change_list.html"
+
+    def get_resource_classes(self, request):
+        return [kind.resource for kind in registry.kinds_for_model(self.model)]
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}
 
     def changelist_view(self, request, extra_context=None):
-        kinds = [importing.KINDS[key] for key in self.import_kinds]
-        allowed = [kind for kind in kinds if request.user.has_perm(kind.permission)]
-        return super().changelist_view(request, {**(extra_context or {}), "import_kinds": allowed})
+        kinds = [kind for kind in registry.kinds_for_model(self.model) if request.user.has_perm(kind.permission)]
+        return super().changelist_view(request, {**(extra_context or {}), "import_kinds": kinds})
 
 
 class UploadForm(forms.Form):
@@ -66,7 +71,7 @@ class UploadForm(forms.Form):
         help_text=gettext_lazy("XLSX, or CSV in UTF-8 or GBK/GB18030 as Excel saves it."),
     )
 
-    def __init__(self, *args, kind: importing.Kind, **kwargs):
+    def __init__(self, *args, kind: registry.Kind, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
         if kind.option:
@@ -87,22 +92,18 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _storage(name=None):
-    storage_class = import_string(settings.IMPORT_EXPORT_TMP_STORAGE_CLASS)
-    return storage_class(name=name, read_mode="rb")
-
-
 class KindFilter(admin.SimpleListFilter):
     title = gettext_lazy("kind of import")
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
-        return [(kind.key, kind.label) for kind in importing.KINDS.values()]
+        return [(kind.key, kind.label) for kind in registry.all_kinds()]
 
     def queryset(self, request, queryset):
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
+@admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
     """The record of every import, and the pages that run them."""
 
@@ -122,11 +123,11 @@ class ImportRecordAdmin(admin.ModelAdmin):
     search_fields = ["file_name", "file_sha256", "user__email"]
     date_hierarchy = "started_at"
     list_select_related = ["user"]
-    change_list_template = "admin/talent/importrecord/change_list.html"
+    change_list_template = "admin/rosters/importrecord/change_list.html"
 
     @admin.display(description=gettext_lazy("kind of import"), ordering="kind")
     def kind_label(self, record):
-        kind = importing.KINDS.get(record.kind)
+        kind = registry.get(record.kind)
         return kind.label if kind else record.kind
 
     def has_add_permission(self, request):
@@ -141,21 +142,23 @@ class ImportRecordAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("new/<slug:kind>/", view(self.new_import_view), name="talent_importrecord_new"),
+            path("new/<slug:kind>/", view(self.new_import_view), name="rosters_importrecord_new"),
             path(
-                "template/<slug:kind>.<slug:file_format>", view(self.template_view), name="talent_importrecord_template"
+                "template/<slug:kind>.<slug:file_format>",
+                view(self.template_view),
+                name="rosters_importrecord_template",
             ),
-            path("<int:pk>/confirm/", view(self.confirm_view), name="talent_importrecord_confirm"),
-            path("<int:pk>/progress/", view(self.progress_view), name="talent_importrecord_progress"),
+            path("<int:pk>/confirm/", view(self.confirm_view), name="rosters_importrecord_confirm"),
+            path("<int:pk>/progress/", view(self.progress_view), name="rosters_importrecord_progress"),
             *super().get_urls(),
         ]
 
     def changelist_view(self, request, extra_context=None):
-        kinds = [kind for kind in importing.KINDS.values() if request.user.has_perm(kind.permission)]
+        kinds = [kind for kind in registry.all_kinds() if request.user.has_perm(kind.permission)]
         return super().changelist_view(request, {**(extra_context or {}), "import_kinds": kinds})
 
-    def _kind(self, request, key) -> importing.Kind:
-        kind = importing.KINDS.get(key)
+    def _kind(self, request, key) -> registry.Kind:
+        kind = registry.get(key)
         if kind is None:
             raise Http404
         if not request.user.has_perm(kind.permission):
@@ -172,25 +175,16 @@ class ImportRecordAdmin(admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             content = upload.read()
             options = {kind.option: form.cleaned_data[kind.option]} if kind.option else {}
-            outcome = importing.run_import(
+            outcome = runner.run_import(
                 kind=kind, content=content, file_name=upload.name, user=request.user, dry_run=True, options=options
             )
             if outcome.ok:
-                storage = _storage()
+                storage = tmp_storage()
                 storage.save(content)
                 outcome.record.stored_file = storage.name
                 outcome.record.save(update_fields=["stored_file"])
-            return TemplateResponse(
-                request,
-                "admin/talent/importrecord/preview.html",
-                self._context(
-                    request,
-                    title=_("Preview: %(kind)s") % {"kind": kind.label},
-                    kind=kind,
-                    outcome=outcome,
-                    record=outcome.record,
-                ),
-            )
+            return redirect("admin:rosters_importrecord_change", outcome.record.pk)
+        resource = kind.resource()
         context = self._context(
             request,
             title=_("Import: %(kind)s") % {"kind": kind.label},
@@ -198,13 +192,13 @@ class ImportRecordAdmin(admin.ModelAdmin):
             form=form,
             max_size=filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES),
             max_rows=settings.IMPORT_MAX_ROWS,
-            columns=_columns(kind.resource_class()),
+            columns=[resource.column_label(field) for field in resource.import_fields()],
         )
-        return TemplateResponse(request, "admin/talent/importrecord/upload.html", context)
+        return TemplateResponse(request, "admin/rosters/importrecord/upload.html", context)
 
     def template_view(self, request, kind, file_format):
         kind = self._kind(request, kind)
-        resource = kind.resource_class(user=request.user)
+        resource = kind.resource(user=request.user)
         return exports.download(resource.template(), filename=f"{kind.key}-template", file_format=file_format)
 
     def confirm_view(self, request, pk):
@@ -214,15 +208,15 @@ class ImportRecordAdmin(admin.ModelAdmin):
         kind = self._kind(request, preview.kind)
         if preview.status != ImportRecord.Status.PREVIEWED or not preview.stored_file:
             messages.error(request, _("This preview cannot be confirmed (it had problems, or was confirmed already)."))
-            return redirect("admin:talent_importrecord_change", preview.pk)
-        storage = _storage(preview.stored_file)
+            return redirect("admin:rosters_importrecord_change", preview.pk)
+        storage = tmp_storage(preview.stored_file)
         try:
             content = storage.read()
         except OSError:
             content = b""
         if hashlib.sha256(content).hexdigest() != preview.file_sha256:
             messages.error(request, _("The previewed file is no longer available. Upload it again."))
-            return redirect("admin:talent_importrecord_new", kind.key)
+            return redirect("admin:rosters_importrecord_new", kind.key)
         record = ImportRecord.objects.create(
             kind=kind.key,
             user=request.user,
@@ -236,16 +230,18 @@ class ImportRecordAdmin(admin.ModelAdmin):
         )
         preview.stored_file = ""
         preview.save(update_fields=["stored_file"])
-        if preview.rows_total > settings.IMPORT_BACKGROUND_ROWS:
+        background = preview.rows_total > settings.IMPORT_BACKGROUND_ROWS
+        if background:
             messages.info(request, _("The import runs in the background; this page shows its progress."))
-        run = run_in_background if preview.rows_total > settings.IMPORT_BACKGROUND_ROWS else _call
-        run(confirm_import, record.pk, storage.name)
-        return redirect("admin:talent_importrecord_change", record.pk)
+            run_in_background(confirm_import, record.pk, storage.name)
+        else:
+            confirm_import(record.pk, storage.name)
+        return redirect("admin:rosters_importrecord_change", record.pk)
 
     def progress_view(self, request, pk):
         record = get_object_or_404(ImportRecord, pk=pk)
         record.give_up_if_interrupted(timezone.now())
-        done = record.rows_done if record.is_finished else cache.get(importing.progress_key(record), 0)
+        done = record.rows_done if record.is_finished else cache.get(runner.progress_key(record), 0)
         return JsonResponse(
             {
                 "status": record.status,
@@ -261,52 +257,30 @@ class ImportRecordAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, record):
             raise PermissionDenied
         record.give_up_if_interrupted(timezone.now())
-        return TemplateResponse(
+        kind = registry.get(record.kind)
+        show = (
+            request.GET.get("show")
+            if request.GET.get("show") in (ImportRow.Outcome.NEW, ImportRow.Outcome.UPDATE)
+            else ""
+        )
+        show = show or (ImportRow.Outcome.UPDATE if record.updated and not record.new else ImportRow.Outcome.NEW)
+        rows = record.rows.filter(outcome=show).order_by("line") if record.dry_run else record.rows.none()
+        context = self._context(
             request,
-            "admin/talent/importrecord/detail.html",
-            self._context(
-                request,
-                title=str(record),
-                record=record,
-                kind=importing.KINDS.get(record.kind),
-                progress_url=reverse("admin:talent_importrecord_progress", args=[record.pk]),
-                original=record,
+            title=str(record),
+            record=record,
+            kind=kind,
+            progress_url=reverse("admin:rosters_importrecord_progress", args=[record.pk]),
+            original=record,
+            show=show,
+            page=Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page")),
+            can_confirm=(
+                record.dry_run
+                and record.status == ImportRecord.Status.PREVIEWED
+                and bool(record.stored_file)
+                and record.user_id == request.user.pk
+                and kind is not None
+                and request.user.has_perm(kind.permission)
             ),
         )
-
-
-def _columns(resource) -> list[str]:
-    return [resource.column_label(field) for field in resource.import_fields()]
-
-
-def _call(func, *args):
-    func(*args)
-
-
-def confirm_import(record_pk: int, stored_file: str) -> None:
-    """Write a previewed file: all of it, exactly as previewed, or nothing."""
-    record = ImportRecord.objects.select_related("preview", "user").get(pk=record_pk)
-    kind = importing.KINDS[record.kind]
-    storage = _storage(stored_file)
-    try:
-        options = {}
-        if kind.option:
-            model = apps.get_model(kind.option_model)
-            options[kind.option] = model.objects.get(pk=record.options[kind.option])
-        importing.run_import(
-            kind=kind,
-            content=storage.read(),
-            file_name=record.file_name,
-            user=record.user,
-            dry_run=False,
-            options=options,
-            expected=record.preview.totals,
-            record=record,
-        )
-    except Exception as error:
-        ImportRecord.objects.filter(pk=record.pk).update(
-            status=ImportRecord.Status.FAILED, problems=[{"row": 0, "column": "", "message": str(error)}]
-        )
-        raise
-    finally:
-        storage.remove()
+        return TemplateResponse(request, "admin/rosters/importrecord/detail.html", context)

@@ -126,7 +126,7 @@ class Command(BaseCommand):
                 by=users[Role.ADMINISTRATOR],
             )
             training_services.finish_session(session=finished, by=users[Role.ADMINISTRATOR])
-            certificate_services.issue_in_chunks(training_services.certificate_sources(finished))
+            certificate_services.issue_in_chunks(certificate_services.session_sources(finished))
             CourseSession.objects.create(
                 course=course,
                 start_date=today + datetime.timedelta(days=14 + 7 * index),

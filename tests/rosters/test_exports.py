@@ -1,6 +1,6 @@
 import pytest
 
-from talent.exports import dataset, escape_formula
+from rosters.exports import dataset, escape_formula
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+86", "-2", "@SUM(A1)", "\tx", "\rx"])

@@ -20,8 +20,7 @@ def escape_formula(value):
 
 
 def sheet_title(title) -> str:
-    """A sheet name Excel accepts, saying what the sheet holds (in the reader's
-    language: pass a translated string). Without one, tablib writes "Tablib Dataset"."""
+    """A sheet name Excel accepts, saying what the sheet holds."""
     return str(title).translate(_SHEET_TITLE_FORBIDDEN).strip()[:31] or "Sheet1"
 
 

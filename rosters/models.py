@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportRecord(models.Model):
+    """One run of a roster import, previews included, kept for audit: who,
+    when, which file (by name and hash), and what happened to each row
+    (`ImportRow`)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        PREVIEWED = "previewed", _("Previewed")
+        IMPORTED = "imported", _("Imported")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind of import"), max_length=30)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    file_size = models.PositiveBigIntegerField(_("file size"))
+    dry_run = models.BooleanField(_("preview only"))
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    # Between a preview and its confirmation the file waits in temporary storage.
+    stored_file = models.CharField(_("stored file"), max_length=255, blank=True)
+    preview = models.ForeignKey(
+        "self", verbose_name=_("preview"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    new = models.PositiveIntegerField(_("new"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    invalid = models.PositiveIntegerField(_("with errors"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    notices = models.JSONField(_("notices"), default=list, blank=True)
+    ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
+
+    class Meta:
+        # The table the record had when it lived in the talent app: moving the
+        # model kept it, and every record in it.
+        db_table = "talent_importrecord"
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("import record")
+        verbose_name_plural = _("import records")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def totals(self) -> dict[str, int]:
+        """As `runner.Outcome.totals`: what a confirmation must reproduce."""
+        return {"new": self.new, "update": self.updated, "skip": self.unchanged, "invalid": self.invalid, "error": 0}
+
+    @property
+    def rows_done(self) -> int:
+        """Rows with an outcome; while a run is going, its progress is in the cache."""
+        return self.new + self.updated + self.unchanged + self.invalid
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status != self.Status.RUNNING
+
+    def give_up_if_interrupted(self, now) -> None:
+        """A run still "running" long after any import could take was cut off
+        (the server restarted): its transaction never committed, so nothing
+        was written. Say so instead of showing a progress bar forever."""
+        if self.status == self.Status.RUNNING and now - self.started_at > settings.IMPORT_INTERRUPTED_AFTER:
+            self.status = self.Status.FAILED
+            self.finished_at = now
+            message = str(_("The import was interrupted; nothing was written."))
+            self.problems = [{"row": 0, "column": "", "message": message}]
+            self.save(update_fields=["status", "finished_at", "problems"])
+
+
+class ImportRow(models.Model):
+    """What happened to one row of an imported (or previewed) file, and what
+    the preview shows of it: a new row's cells, an updated row's changes."""
+
+    class Outcome(models.TextChoices):
+        NEW = "new", _("New")
+        UPDATE = "update", _("Updated")
+        SKIP = "skip", _("Unchanged")
+        INVALID = "invalid", _("With errors")
+        ERROR = "error", _("Failed")
+
+    record = models.ForeignKey(
+        ImportRecord, verbose_name=_("import record"), on_delete=models.CASCADE, related_name="rows"
+    )
+    line = models.PositiveIntegerField(_("line"), help_text=_("The line in the spreadsheet; the header is line 1."))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    object_id = models.BigIntegerField(_("record id"), null=True, blank=True)
+    # New: {column: value}; updated: {column: [old, new]}.
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["record", "line"]
+        verbose_name = _("imported row")
+        verbose_name_plural = _("imported rows")
+        indexes = [models.Index(fields=["record", "outcome", "line"], name="import_row_outcome_idx")]
+        constraints = [models.UniqueConstraint(fields=["record", "line"], name="import_row_line_unique")]
+
+    def __str__(self):
+        return f"{self.record_id}:{self.line} {self.outcome}"
+
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        """An updated row's changes as (column, old, new)."""
+        return [(column, *values) for column, values in self.details.items() if isinstance(values, list)]
