@@ -1,20 +1,22 @@
-"""Benchmark: a 100,000-row practitioner roster through the import.
+"""Benchmark: practitioner rosters of 100,000 and 300,000 rows through the import.
 
-In a throwaway test database (PostgreSQL when DATABASE_URL points there,
-SQLite otherwise; the real database is never touched) it:
+Each size runs in a process of its own (so that its peak memory is its own),
+in a throwaway test database (PostgreSQL when DATABASE_URL points there,
+SQLite otherwise; the real database is never touched):
 
-- writes a CSV of 100,000 practitioners (valid resident IDs, Chinese names,
-  200 organizations, the six sub-districts, one or two specialties each);
-- imports it through `talent.importing.run_import`, the path the admin and
-  the `import_roster` command use (checks, bulk writes, specialties, audit
-  entries, the import record);
-- imports the same file again (every row unchanged, nothing written);
-- as the floor, times a plain `bulk_create` of the same 100,000 rows (with
-  their specialty rows) into an emptied table.
+- 100,000 rows: writes a CSV (valid resident IDs, Chinese names, 200
+  organizations, the six sub-districts, one or two specialties each), imports
+  it through `rosters.runner.run_import` (the path of the admin and the
+  `import_roster` command: checks, bulk writes, specialties, audit entries,
+  the import record and its rows), imports it again (every row unchanged), and
+  times a plain `bulk_create` of the same rows into an emptied table as the floor;
+- 300,000 rows: first the same file with one bad row at the very end (all or
+  nothing: it must write no row), then the good file.
 
-Targets: the import under 60 s, within 4x of the floor, peak memory < 1 GB.
+Targets: the 100,000-row import under 45 s on PostgreSQL; peak memory flat
+(`peak_mb_300k` < 1.2 x `peak_mb_100k`) and both under 700 MB.
 
-Run from the repository root: .venv/bin/python bench/import_roster.py [ROWS]
+Run from the repository root: .venv/bin/python bench/import_roster.py
 The last line printed is one JSON object with the figures.
 """
 
@@ -24,6 +26,7 @@ import io
 import json
 import random
 import resource
+import subprocess
 import sys
 import time
 
@@ -36,11 +39,13 @@ from auditlog.models import LogEntry
 from django.db import connection
 from django.utils import translation
 
+import rosters
+from rosters.runner import run_import
 from talent import resident_id
-from talent.importing import KINDS, run_import
 from talent.models import Organization, Practitioner, SubDistrict, User
 
-ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+SIZES = (100_000, 300_000)
+PRACTITIONERS = rosters.get("practitioners")
 ORGANIZATIONS = 200
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
@@ -63,7 +68,7 @@ def make_resident_id(n: int) -> str:
     return first_17 + resident_id.check_character(first_17)
 
 
-def roster_csv(rows: int) -> bytes:
+def roster_csv(rows: int, *, bad_last_row: bool = False) -> bytes:
     rng = random.Random(2026)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -71,6 +76,9 @@ def roster_csv(rows: int) -> bytes:
         ["姓名", "身份证号", "手机号码", "工作单位", "单位性质", "人员类别", "职业资格", "登记日期", "专业领域", "街道"]
     )
     for n in range(rows):
+        kind, level = rng.choice(KINDS_ZH), rng.choice(LEVELS)
+        if kind == KINDS_ZH[0] and level == LEVELS[0]:
+            level = LEVELS[2]  # a certified social worker holds a qualification
         writer.writerow(
             [
                 rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN) * rng.randint(0, 1),
@@ -78,13 +86,15 @@ def roster_csv(rows: int) -> bytes:
                 f"13{rng.randint(0, 999_999_999):09d}",
                 f"大庆市第{n % ORGANIZATIONS + 1}社会工作服务中心",
                 "社会工作服务机构",
-                rng.choice(KINDS_ZH),
-                rng.choice(LEVELS),
+                kind,
+                level,
                 f"{rng.randint(2020, 2025)}-{rng.randint(1, 12):02d}-01",
                 "、".join(rng.sample(SPECIALTIES, rng.randint(1, 2))),
                 rng.choice(SUB_DISTRICTS),
             ]
         )
+    if bad_last_row:
+        writer.writerow(["王五", "230602199001011230", "", "", "", "", "", "", "", ""])  # a wrong check digit
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -126,47 +136,98 @@ def bulk_create_floor(rows) -> float:
     return time.perf_counter() - started
 
 
-def main() -> None:
-    translation.activate("zh-hans")
-    with throwaway_database():
-        for i, name in enumerate(SUB_DISTRICTS):
-            SubDistrict.objects.create(code=f"SD{i}", name=name, district="萨尔图区")
-        admin = User.objects.create_superuser(email="bench@example.com", password=None)
-        content = roster_csv(ROWS)
-        print(f"{connection.vendor}: {ROWS:,} rows, {len(content) / 1e6:.1f} MB CSV")
+def setup_database() -> User:
+    for i, name in enumerate(SUB_DISTRICTS):
+        SubDistrict.objects.create(code=f"SD{i}", name=name, district="萨尔图区")
+    return User.objects.create_superuser(email="bench@example.com", password=None)
 
-        started = time.perf_counter()
-        outcome = run_import(
-            kind=KINDS["practitioners"], content=content, file_name="roster.csv", user=admin, dry_run=False
-        )
-        import_seconds = time.perf_counter() - started
+
+def timed_import(content: bytes, admin) -> tuple[float, object]:
+    started = time.perf_counter()
+    outcome = run_import(kind=PRACTITIONERS, content=content, file_name="roster.csv", user=admin, dry_run=False)
+    return time.perf_counter() - started, outcome
+
+
+def child_100k(rows: int) -> dict:
+    with throwaway_database():
+        admin = setup_database()
+        content = roster_csv(rows)
+        print(f"{connection.vendor}: {rows:,} rows, {len(content) / 1e6:.1f} MB CSV", flush=True)
+        import_seconds, outcome = timed_import(content, admin)
+        peak = peak_mb()  # before the re-import and the floor hold more
         assert outcome.ok, outcome.problems[:5]
-        assert Practitioner.objects.count() == ROWS and outcome.totals["new"] == ROWS
-        print(f"import: {import_seconds:.1f} s, {ROWS / import_seconds:,.0f} rows/s")
+        assert Practitioner.objects.count() == rows and outcome.totals["new"] == rows
+        print(f"import: {import_seconds:.1f} s, {rows / import_seconds:,.0f} rows/s, peak {peak:.0f} MB", flush=True)
         print(f"  audit entries: {LogEntry.objects.count():,}")
 
-        started = time.perf_counter()
-        outcome = run_import(
-            kind=KINDS["practitioners"], content=content, file_name="roster.csv", user=admin, dry_run=False
-        )
-        reimport_seconds = time.perf_counter() - started
-        assert outcome.ok and outcome.totals["skip"] == ROWS, outcome.totals
-        print(f"re-import (unchanged): {reimport_seconds:.1f} s, {ROWS / reimport_seconds:,.0f} rows/s")
+        reimport_seconds, outcome = timed_import(content, admin)
+        assert outcome.ok and outcome.totals["skip"] == rows, outcome.totals
+        print(f"re-import (unchanged): {reimport_seconds:.1f} s, {rows / reimport_seconds:,.0f} rows/s", flush=True)
 
-        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1:]
+        table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1:]
         with disable_auditlog():  # clearing the table is not part of what is measured
             Practitioner.specialties.through.objects.all().delete()
             Practitioner.objects.all().delete()
-        floor = bulk_create_floor(rows)
+        floor = bulk_create_floor(table)
         print(f"bulk_create floor: {floor:.1f} s; import is {import_seconds / floor:.1f}x the floor")
+    return {
+        "import_seconds": round(import_seconds, 2),
+        "reimport_seconds": round(reimport_seconds, 2),
+        "bulk_create_seconds": round(floor, 2),
+        "peak_mb": round(peak, 1),
+    }
+
+
+def child_300k(rows: int) -> dict:
+    with throwaway_database():
+        admin = setup_database()
+        bad = roster_csv(rows, bad_last_row=True)
+        print(f"{connection.vendor}: {rows:,} rows and a bad one at the end, {len(bad) / 1e6:.1f} MB CSV", flush=True)
+        bad_seconds, outcome = timed_import(bad, admin)
+        assert not outcome.ok and [p.line for p in outcome.problems] == [rows + 2], outcome.problems[:3]
+        written = Practitioner.objects.count()
+        print(f"bad row at line {rows + 2}: refused in {bad_seconds:.1f} s, {written} rows written", flush=True)
+        del bad
+        import_seconds, outcome = timed_import(roster_csv(rows), admin)
+        assert outcome.ok and Practitioner.objects.count() == rows, outcome.problems[:5]
+        peak = peak_mb()
+        print(f"import: {import_seconds:.1f} s, {rows / import_seconds:,.0f} rows/s, peak {peak:.0f} MB", flush=True)
+    return {
+        "import_seconds": round(import_seconds, 2),
+        "bad_row_at_end_written": written,
+        "peak_mb": round(peak, 1),
+    }
+
+
+def child(size: int) -> dict:
+    """One size's run in a process of its own, so that its peak memory is its own."""
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, __file__, "--child", str(size)], check=True, stdout=subprocess.PIPE, text=True
+    )
+    lines = done.stdout.strip().splitlines()
+    print("\n".join(lines[:-1]), flush=True)
+    return json.loads(lines[-1])
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        translation.activate("zh-hans")
+        rows = int(sys.argv[2])
+        print(json.dumps(child_100k(rows) if rows <= SIZES[0] else child_300k(rows)))
+        return
+    small, large = (child(size) for size in SIZES)
     print(
         json.dumps(
             {
-                "rows": ROWS,
-                "import_seconds": round(import_seconds, 2),
-                "reimport_seconds": round(reimport_seconds, 2),
-                "bulk_create_seconds": round(floor, 2),
-                "peak_mb": round(peak_mb(), 1),
+                "rows": SIZES[0],
+                "import_seconds": small["import_seconds"],
+                "reimport_seconds": small["reimport_seconds"],
+                "bulk_create_seconds": small["bulk_create_seconds"],
+                "peak_mb_100k": small["peak_mb"],
+                "import_seconds_300k": large["import_seconds"],
+                "peak_mb_300k": large["peak_mb"],
+                "peak_ratio": round(large["peak_mb"] / small["peak_mb"], 2),
+                "bad_row_at_end_written": large["bad_row_at_end_written"],
             }
         )
     )

@@ -16,6 +16,7 @@ STYLESHEET = Path(settings.BASE_DIR) / "static" / "reports" / "assessment.css"
 def render_assessment(context: dict) -> bytes:
     fetcher = AssetsOnlyFetcher()
     base_url = ASSETS.as_uri() + "/"
-    html = HTML(string=render_to_string("reports/assessment_pdf.html", context), base_url=base_url, url_fetcher=fetcher)
+    page = render_to_string("reports/assessment_pdf.html", {"site_name": settings.SITE_NAME, **context})
+    html = HTML(string=page, base_url=base_url, url_fetcher=fetcher)
     stylesheet = CSS(string=STYLESHEET.read_text(), base_url=base_url, url_fetcher=fetcher)
     return html.write_pdf(stylesheets=[stylesheet])

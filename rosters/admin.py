@@ -14,7 +14,6 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -241,12 +240,11 @@ class ImportRecordAdmin(admin.ModelAdmin):
     def progress_view(self, request, pk):
         record = get_object_or_404(ImportRecord, pk=pk)
         record.give_up_if_interrupted(timezone.now())
-        done = record.rows_done if record.is_finished else cache.get(runner.progress_key(record), 0)
         return JsonResponse(
             {
                 "status": record.status,
                 "status_display": record.get_status_display(),
-                "rows_done": done,
+                "rows_done": record.rows_done,
                 "rows_total": record.rows_total,
                 "finished": record.is_finished,
             }

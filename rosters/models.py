@@ -33,6 +33,8 @@ class ImportRecord(models.Model):
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    # Rows read so far while the import runs (rosters.progress).
+    progress = models.PositiveIntegerField(_("rows read"), default=0)
     new = models.PositiveIntegerField(_("new"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
@@ -59,8 +61,8 @@ class ImportRecord(models.Model):
 
     @property
     def rows_done(self) -> int:
-        """Rows with an outcome; while a run is going, its progress is in the cache."""
-        return self.new + self.updated + self.unchanged + self.invalid
+        """Rows read: with an outcome once the run has finished, as far as it has got while it runs."""
+        return self.new + self.updated + self.unchanged + self.invalid if self.is_finished else self.progress
 
     @property
     def is_finished(self) -> bool:

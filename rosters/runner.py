@@ -20,7 +20,6 @@ from itertools import islice
 import tablib
 from auditlog.context import set_actor
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -30,6 +29,7 @@ from import_export.results import RowResult
 
 from rosters import tabular
 from rosters.models import ImportRecord, ImportRow
+from rosters.progress import ProgressWriter
 from rosters.registry import Kind
 
 NEW, UPDATE, SKIP, INVALID, ERROR = OUTCOMES = (
@@ -166,6 +166,7 @@ class _Run:
         self.resource = kind.resource(user=user, import_record=record, **options)
         self.resource.dry_run = dry_run
         self.progress = progress
+        self.progress_writer = ProgressWriter(record)
         self.log = ProblemLog()
         self.counted: Counter = Counter()
         self.spool = RowSpool()
@@ -246,10 +247,7 @@ class _Run:
             self.spool.add(row_offset + number + 1, outcome, _as_int(object_id), _clean(details))
 
     def _report_progress(self, done: int) -> None:
-        # In the cache, not the record: the record's row is inside no
-        # transaction, but other requests must see progress while this one's
-        # transaction is still open.
-        cache.set(progress_key(self.record), done, timeout=3600)
+        self.progress_writer.report(done)
         if self.progress:
             self.progress(done, self.record.rows_total)
 
@@ -258,6 +256,7 @@ class _Run:
 
     def finish(self) -> None:
         """Record the outcome, whatever happened: no record is left "running"."""
+        self.progress_writer.close()
         record, totals = self.record, self.totals()
         problems = self.log.problems()
         self.outcome = Outcome(record, totals, problems, self.resource.notices, self.ignored)
@@ -281,10 +280,6 @@ class _Run:
                 problems=[{"row": 0, "column": "", "message": str(_("The import could not be recorded."))}],
             )
             raise
-
-
-def progress_key(record) -> str:
-    return f"import-progress-{record.pk}"
 
 
 def _chunks(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:

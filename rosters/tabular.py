@@ -187,7 +187,7 @@ def _csv_encoding(content: bytes) -> str:
     for encoding in candidates:
         try:
             text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
-            if encoding == "gb18030" and not _plausible_chinese(text):
+            if encoding == "gb18030" and not _plausible_chinese(text, content):
                 continue
             if encoding != "gb18030":
                 while text.read(1 << 20):
@@ -204,10 +204,12 @@ def _csv_encoding(content: bytes) -> str:
     )
 
 
-def _plausible_chinese(text: io.TextIOWrapper) -> bool:
-    """Whether text decoded as GB18030 reads as simplified Chinese: no
-    private-use characters, and hardly any hanzi outside GB 2312."""
-    hanzi = rare = 0
+def _plausible_chinese(text: io.TextIOWrapper, content: bytes) -> bool:
+    """Whether text decoded as GB18030 reads as simplified Chinese rather than
+    as Big5 (or another double-byte code) misread: no private-use characters,
+    hardly any hanzi outside GB 2312, and the common hanzi are more common
+    read as GB than the same bytes read as Big5."""
+    hanzi = rare = common = 0
     while chunk := text.read(1 << 20):
         for character in chunk:
             if character < "\u2e80":
@@ -217,10 +219,30 @@ def _plausible_chinese(text: io.TextIOWrapper) -> bool:
             if "\u4e00" <= character <= "\u9fff" or character >= "\U00020000":
                 hanzi += 1
                 try:
-                    character.encode("gb2312")
+                    # GB 2312's first level: its 3,755 most used hanzi.
+                    common += 0xB0 <= character.encode("gb2312")[0] <= 0xD7
                 except UnicodeEncodeError:
                     rare += 1
-    return hanzi < 20 or rare / hanzi <= MAX_RARE_HANZI_SHARE
+    if not hanzi:
+        return True
+    if hanzi >= 20 and rare / hanzi > MAX_RARE_HANZI_SHARE:
+        return False
+    return common / hanzi >= _big5_common_share(content)
+
+
+def _big5_common_share(content: bytes) -> float:
+    """The share of hanzi among Big5's 5,401 most used, if the bytes read as Big5 at all."""
+    try:
+        text = content.decode("big5")
+    except UnicodeDecodeError:
+        return 0.0
+    hanzi = common = 0
+    for character in text:
+        if "\u4e00" <= character <= "\u9fff":
+            hanzi += 1
+            code = int.from_bytes(character.encode("big5"), "big")
+            common += 0xA440 <= code <= 0xC67E
+    return common / hanzi if hanzi else 0.0
 
 
 # --- XLSX -----------------------------------------------------------------------

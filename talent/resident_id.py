@@ -7,6 +7,7 @@ ISO 7064 MOD 11-2 check character (0-9 or X).
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +18,11 @@ _SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 
 def normalize(value: str) -> str:
-    """Strip spaces and upper-case a trailing x, as people type it."""
-    return re.sub(r"\s+", "", value or "").upper()
+    """The ID however a form or spreadsheet holds it: full-width digits and
+    letters (as Chinese input methods type them) made plain, spaces of any
+    width and hyphens removed, a trailing x upper-cased."""
+    value = unicodedata.normalize("NFKC", value or "")
+    return re.sub(r"[\s\-]+", "", value).upper()
 
 
 def check_character(first_17: str) -> str:

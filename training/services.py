@@ -202,8 +202,9 @@ def cancel(*, enrollment: Enrollment, by: User) -> Enrollment:
 
 
 @transaction.atomic
-def change_capacity(*, session: CourseSession, capacity: int) -> CourseSession:
+def change_capacity(*, session: CourseSession, capacity: int, by: User | None) -> CourseSession:
     session = _lock_session(session)
+    _check_manager(by, session)
     enrolled = session.enrollments.filter(status=Enrollment.Status.ENROLLED).count()
     if capacity < enrolled:
         raise EnrollmentRefused(
@@ -254,9 +255,10 @@ def _tell_promoted(enrollment: Enrollment, session: CourseSession) -> None:
 
 
 @transaction.atomic
-def move_up(*, enrollment: Enrollment) -> None:
+def move_up(*, enrollment: Enrollment, by: User | None) -> None:
     """Swap a waitlisted person with the one just ahead of them."""
     session = _lock_session(enrollment.session)
+    _check_manager(by, session)
     waitlist = list(session.enrollments.waitlist().select_for_update())
     index = next((i for i, e in enumerate(waitlist) if e.pk == enrollment.pk), None)
     if index is None:

@@ -177,7 +177,7 @@ def roster_cancel(request, pk, enrollment_pk):
 def roster_move_up(request, pk, enrollment_pk):
     session = get_object_or_404(_managed_sessions(request.user), pk=pk)
     enrollment = get_object_or_404(session.enrollments.waitlist(), pk=enrollment_pk)
-    services.move_up(enrollment=enrollment)
+    services.move_up(enrollment=enrollment, by=request.user)
     return redirect("training:session-roster", pk=session.pk)
 
 
@@ -188,7 +188,7 @@ def session_capacity(request, pk):
     form = CapacityForm(request.POST, instance=CourseSession(capacity=session.capacity))
     if form.is_valid():
         try:
-            services.change_capacity(session=session, capacity=form.cleaned_data["capacity"])
+            services.change_capacity(session=session, capacity=form.cleaned_data["capacity"], by=request.user)
         except services.EnrollmentRefused as refusal:
             messages.error(request, refusal.message)
         else:

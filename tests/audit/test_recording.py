@@ -209,7 +209,7 @@ def test_results_finishing_and_waitlist_moves_are_recorded_row_by_row(trainee, o
     second = training_services.enroll(trainee=PractitionerFactory(), session=session)
     third = training_services.enroll(trainee=other_trainee.practitioner, session=session)
 
-    training_services.move_up(enrollment=third)
+    training_services.move_up(enrollment=third, by=administrator)
     training_services.record_results(
         session=session,
         results={enrolled.pk: training_services.Result(attended_hours=Decimal(9), score=Decimal(88))},

@@ -164,7 +164,7 @@ def test_duplicate_id_in_the_file_names_the_first_row(administrator, sub_distric
     outcome = load("broken_duplicate_id.csv", administrator)
     assert [(p.row, p.column) for p in outcome.problems] == [(4, "身份证号")]
     # Named by its line in Excel: data row 1 is line 2.
-    assert "line 2" in outcome.problems[0].message
+    assert "第 2 行" in outcome.problems[0].message
     assert Practitioner.objects.count() == 0
 
 

@@ -157,32 +157,34 @@ def test_cancelling_a_waitlisted_person_promotes_nobody(
     assert mailoutbox == []
 
 
-def test_lowering_capacity_below_the_enrolled_count_is_refused(session):
-    services.change_capacity(session=session, capacity=3)
+def test_lowering_capacity_below_the_enrolled_count_is_refused(session, base_coordinator):
+    services.change_capacity(session=session, capacity=3, by=base_coordinator)
     for _ in range(3):
         enrol(session)
     with pytest.raises(services.EnrollmentRefused) as refused:
-        services.change_capacity(session=session, capacity=2)
+        services.change_capacity(session=session, capacity=2, by=base_coordinator)
     assert refused.value.code == "capacity_below_enrolled"
     session.refresh_from_db()
     assert session.capacity == 3
 
 
-def test_lowering_capacity_to_the_enrolled_count_is_allowed(session):
-    services.change_capacity(session=session, capacity=3)
+def test_lowering_capacity_to_the_enrolled_count_is_allowed(session, base_coordinator):
+    services.change_capacity(session=session, capacity=3, by=base_coordinator)
     enrol(session)
-    services.change_capacity(session=session, capacity=1)
+    services.change_capacity(session=session, capacity=1, by=base_coordinator)
     session.refresh_from_db()
     assert session.capacity == 1
     assert enrol(session).status == Enrollment.Status.WAITLISTED
 
 
-def test_raising_capacity_promotes_from_the_waitlist_in_order(session, mailoutbox, django_capture_on_commit_callbacks):
+def test_raising_capacity_promotes_from_the_waitlist_in_order(
+    session, mailoutbox, django_capture_on_commit_callbacks, base_coordinator
+):
     seated = enrol(session)
     waiting = [enrol(session, email=f"waiting{n}@example.com") for n in range(3)]
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_capacity(session=session, capacity=3)
+        services.change_capacity(session=session, capacity=3, by=base_coordinator)
 
     session.refresh_from_db()
     assert session.capacity == 3
@@ -191,33 +193,33 @@ def test_raising_capacity_promotes_from_the_waitlist_in_order(session, mailoutbo
     assert sorted(message.to[0] for message in mailoutbox) == ["waiting0@example.com", "waiting1@example.com"]
 
 
-def test_move_up_swaps_with_the_person_ahead(session):
+def test_move_up_swaps_with_the_person_ahead(session, base_coordinator):
     enrol(session)
     first, second, third = (enrol(session) for _ in range(3))
-    services.move_up(enrollment=third)
+    services.move_up(enrollment=third, by=base_coordinator)
     assert positions(first, second, third) == [1, 3, 2]
-    services.move_up(enrollment=third)
+    services.move_up(enrollment=third, by=base_coordinator)
     assert positions(first, second, third) == [2, 3, 1]
 
 
-def test_move_up_of_the_first_in_line_changes_nothing(session):
+def test_move_up_of_the_first_in_line_changes_nothing(session, base_coordinator):
     enrol(session)
     first, second = enrol(session), enrol(session)
-    services.move_up(enrollment=first)
+    services.move_up(enrollment=first, by=base_coordinator)
     assert positions(first, second) == [1, 2]
 
 
-def test_move_up_of_an_enrolled_person_is_refused(session):
+def test_move_up_of_an_enrolled_person_is_refused(session, base_coordinator):
     seated = enrol(session)
     with pytest.raises(services.EnrollmentRefused) as refused:
-        services.move_up(enrollment=seated)
+        services.move_up(enrollment=seated, by=base_coordinator)
     assert refused.value.code == "not_waitlisted"
 
 
 def test_promotion_follows_the_order_after_moving_up(session, base_coordinator):
     seated = enrol(session)
     first, second, third = (enrol(session) for _ in range(3))
-    services.move_up(enrollment=second)
+    services.move_up(enrollment=second, by=base_coordinator)
 
     services.cancel(enrollment=seated, by=base_coordinator)
     assert statuses(first, second, third) == [
@@ -227,15 +229,30 @@ def test_promotion_follows_the_order_after_moving_up(session, base_coordinator):
     ]
     assert positions(first, third) == [1, 2]
 
-    services.change_capacity(session=session, capacity=2)
+    services.change_capacity(session=session, capacity=2, by=base_coordinator)
     assert statuses(first, third) == [Enrollment.Status.ENROLLED, Enrollment.Status.WAITLISTED]
 
 
 def test_newcomers_join_the_end_of_the_waitlist_after_moves_and_promotions(session, base_coordinator):
     seated = enrol(session)
     first, second = enrol(session), enrol(session)
-    services.move_up(enrollment=second)
+    services.move_up(enrollment=second, by=base_coordinator)
     services.cancel(enrollment=seated, by=base_coordinator)
     newcomer = enrol(session)
     assert statuses(second) == [Enrollment.Status.ENROLLED]
     assert positions(first, newcomer) == [1, 2]
+
+
+def test_only_the_sessions_coordinators_move_people_up_or_change_capacity(session, base_coordinator, coordinator_b):
+    enrol(session)
+    first, second = enrol(session), enrol(session)
+    for change in (
+        lambda: services.move_up(enrollment=second, by=coordinator_b),
+        lambda: services.change_capacity(session=session, capacity=5, by=coordinator_b),
+    ):
+        with pytest.raises(services.EnrollmentRefused) as refused:
+            change()
+        assert refused.value.code == "not_allowed"
+    assert positions(first, second) == [1, 2]
+    session.refresh_from_db()
+    assert session.capacity == 1

@@ -257,7 +257,7 @@ class CourseSessionResource(RosterResource):
         instance.capacity = before
         instance.save()
         try:
-            services.change_capacity(session=instance, capacity=capacity)
+            services.change_capacity(session=instance, capacity=capacity, by=self.user)
         except services.EnrollmentRefused as refusal:
             raise ValidationError({"capacity": [ValidationError(refusal.message, code=refusal.code)]}) from None
         instance.capacity = capacity
