@@ -28,7 +28,9 @@ import random
 import resource
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from _django import throwaway_database
 
@@ -142,17 +144,17 @@ def setup_database() -> User:
     return User.objects.create_superuser(email="bench@example.com", password=None)
 
 
-def timed_import(content: bytes, admin) -> tuple[float, object]:
+def timed_import(content, admin) -> tuple[float, object]:
     started = time.perf_counter()
     outcome = run_import(kind=PRACTITIONERS, content=content, file_name="roster.csv", user=admin, dry_run=False)
     return time.perf_counter() - started, outcome
 
 
-def child_100k(rows: int) -> dict:
+def child_100k(rows: int, path: Path) -> dict:
     with throwaway_database():
         admin = setup_database()
-        content = roster_csv(rows)
-        print(f"{connection.vendor}: {rows:,} rows, {len(content) / 1e6:.1f} MB CSV", flush=True)
+        content = path  # read from disk by the import, as the admin's stored previews are
+        print(f"{connection.vendor}: {rows:,} rows, {path.stat().st_size / 1e6:.1f} MB CSV", flush=True)
         import_seconds, outcome = timed_import(content, admin)
         peak = peak_mb()  # before the re-import and the floor hold more
         assert outcome.ok, outcome.problems[:5]
@@ -164,7 +166,7 @@ def child_100k(rows: int) -> dict:
         assert outcome.ok and outcome.totals["skip"] == rows, outcome.totals
         print(f"re-import (unchanged): {reimport_seconds:.1f} s, {rows / reimport_seconds:,.0f} rows/s", flush=True)
 
-        table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1:]
+        table = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))[1:]
         with disable_auditlog():  # clearing the table is not part of what is measured
             Practitioner.specialties.through.objects.all().delete()
             Practitioner.objects.all().delete()
@@ -178,17 +180,16 @@ def child_100k(rows: int) -> dict:
     }
 
 
-def child_300k(rows: int) -> dict:
+def child_300k(rows: int, path: Path, bad: Path) -> dict:
     with throwaway_database():
         admin = setup_database()
-        bad = roster_csv(rows, bad_last_row=True)
-        print(f"{connection.vendor}: {rows:,} rows and a bad one at the end, {len(bad) / 1e6:.1f} MB CSV", flush=True)
+        size = bad.stat().st_size / 1e6
+        print(f"{connection.vendor}: {rows:,} rows and a bad one at the end, {size:.1f} MB CSV", flush=True)
         bad_seconds, outcome = timed_import(bad, admin)
         assert not outcome.ok and [p.line for p in outcome.problems] == [rows + 2], outcome.problems[:3]
         written = Practitioner.objects.count()
         print(f"bad row at line {rows + 2}: refused in {bad_seconds:.1f} s, {written} rows written", flush=True)
-        del bad
-        import_seconds, outcome = timed_import(roster_csv(rows), admin)
+        import_seconds, outcome = timed_import(path, admin)
         assert outcome.ok and Practitioner.objects.count() == rows, outcome.problems[:5]
         peak = peak_mb()
         print(f"import: {import_seconds:.1f} s, {rows / import_seconds:,.0f} rows/s, peak {peak:.0f} MB", flush=True)
@@ -199,10 +200,20 @@ def child_300k(rows: int) -> dict:
     }
 
 
-def child(size: int) -> dict:
-    """One size's run in a process of its own, so that its peak memory is its own."""
+def run_script(*arguments: str) -> None:
+    subprocess.run([sys.executable, __file__, *arguments], check=True)  # noqa: S603
+
+
+def child(size: int, folder: Path) -> dict:
+    """One size's run in a process of its own, so that its peak memory is its
+    own; the files are written here first, so that making them is not counted."""
+    # Written by processes of their own as well: a process's peak memory
+    # (ru_maxrss) carries over into the children it starts, so this one stays small.
+    run_script("--make", str(size), str(folder / f"{size}.csv"))
+    if size > SIZES[0]:
+        run_script("--make-bad", str(size), str(folder / f"{size}-bad.csv"))
     done = subprocess.run(  # noqa: S603
-        [sys.executable, __file__, "--child", str(size)], check=True, stdout=subprocess.PIPE, text=True
+        [sys.executable, __file__, "--child", str(size), str(folder)], check=True, stdout=subprocess.PIPE, text=True
     )
     lines = done.stdout.strip().splitlines()
     print("\n".join(lines[:-1]), flush=True)
@@ -210,12 +221,20 @@ def child(size: int) -> dict:
 
 
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "--child":
-        translation.activate("zh-hans")
-        rows = int(sys.argv[2])
-        print(json.dumps(child_100k(rows) if rows <= SIZES[0] else child_300k(rows)))
+    if len(sys.argv) == 4 and sys.argv[1] in ("--make", "--make-bad"):
+        Path(sys.argv[3]).write_bytes(roster_csv(int(sys.argv[2]), bad_last_row=sys.argv[1] == "--make-bad"))
         return
-    small, large = (child(size) for size in SIZES)
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        translation.activate("zh-hans")
+        rows, folder = int(sys.argv[2]), Path(sys.argv[3])
+        if rows <= SIZES[0]:
+            figures = child_100k(rows, folder / f"{rows}.csv")
+        else:
+            figures = child_300k(rows, folder / f"{rows}.csv", folder / f"{rows}-bad.csv")
+        print(json.dumps(figures))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        small, large = (child(size, Path(folder)) for size in SIZES)
     print(
         json.dumps(
             {

@@ -8,8 +8,6 @@ nothing). Large files are imported in the background with a progress bar.
 Export goes through django-import-export's admin with the same resources.
 """
 
-import hashlib
-
 from django import forms
 from django.apps import apps
 from django.conf import settings
@@ -30,7 +28,7 @@ from import_export.forms import SelectableFieldsExportForm
 
 from rosters import exports, registry, runner, tabular
 from rosters.models import ImportRecord, ImportRow
-from rosters.tasks import confirm_import, run_in_background, tmp_storage
+from rosters.tasks import confirm_import, run_in_background, stored_content, tmp_storage
 
 #: Rows of a preview shown per page.
 PREVIEW_PAGE_SIZE = 50
@@ -172,14 +170,17 @@ class ImportRecordAdmin(admin.ModelAdmin):
         form = UploadForm(request.POST or None, request.FILES or None, kind=kind)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            content = upload.read()
+            # A large upload already waits on disk: the import reads it there.
+            path = getattr(upload, "temporary_file_path", None)
+            content = path() if path else upload.read()
             options = {kind.option: form.cleaned_data[kind.option]} if kind.option else {}
             outcome = runner.run_import(
                 kind=kind, content=content, file_name=upload.name, user=request.user, dry_run=True, options=options
             )
             if outcome.ok:
                 storage = tmp_storage()
-                storage.save(content)
+                upload.seek(0)
+                storage.save(upload.read())
                 outcome.record.stored_file = storage.name
                 outcome.record.save(update_fields=["stored_file"])
             return redirect("admin:rosters_importrecord_change", outcome.record.pk)
@@ -210,10 +211,10 @@ class ImportRecordAdmin(admin.ModelAdmin):
             return redirect("admin:rosters_importrecord_change", preview.pk)
         storage = tmp_storage(preview.stored_file)
         try:
-            content = storage.read()
+            digest = runner.sha256(tabular.Source(stored_content(storage)))
         except OSError:
-            content = b""
-        if hashlib.sha256(content).hexdigest() != preview.file_sha256:
+            digest = ""
+        if digest != preview.file_sha256:
             messages.error(request, _("The previewed file is no longer available. Upload it again."))
             return redirect("admin:rosters_importrecord_new", kind.key)
         record = ImportRecord.objects.create(

@@ -12,6 +12,7 @@ The admin, the `import_roster` command and the benchmarks all call `run_import`.
 import dataclasses
 import hashlib
 import json
+import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export.results import RowResult
 
-from rosters import tabular
+from rosters import bulk, tabular
 from rosters.models import ImportRecord, ImportRow
 from rosters.progress import ProgressWriter
 from rosters.registry import Kind
@@ -41,8 +42,6 @@ NEW, UPDATE, SKIP, INVALID, ERROR = OUTCOMES = (
 )
 #: Rows handed to the resource at a time.
 CHUNK_ROWS = 2000
-#: Rows written to `ImportRow` per query.
-ROW_BATCH = 5000
 
 
 @dataclasses.dataclass
@@ -114,19 +113,22 @@ class RowSpool:
 
     def save(self, record: ImportRecord) -> None:
         self.file.seek(0)
-        rows = (
-            ImportRow(record=record, line=line, outcome=outcome, object_id=object_id, details=details)
-            for line, outcome, object_id, details in map(json.loads, self.file)
+        bulk.insert(
+            ImportRow,
+            (json.loads(line) for line in self.file),
+            columns=("record_id", "line", "outcome", "object_id", "details"),
+            row=lambda item: (record.pk, *item[:3], json.dumps(item[3], ensure_ascii=False)),
+            instance=lambda item: ImportRow(
+                record=record, line=item[0], outcome=item[1], object_id=item[2], details=item[3]
+            ),
         )
-        while batch := list(islice(rows, ROW_BATCH)):
-            ImportRow.objects.bulk_create(batch)
         self.file.close()
 
 
 def run_import(
     *,
     kind: Kind,
-    content: bytes,
+    content: "bytes | os.PathLike[str]",
     file_name: str,
     user,
     dry_run: bool,
@@ -136,25 +138,28 @@ def run_import(
     record: ImportRecord | None = None,
 ) -> Outcome:
     """Read, check and (unless `dry_run`) write one file, all or nothing.
+    `content` is the file's bytes, or its path on disk (read a piece at a
+    time, never whole into memory).
 
     `expected` is what the preview showed: if the real run would write anything
     else (the data changed in between), nothing is written and the user is
     asked to preview again.
     """
     options = options or {}
+    source = tabular.Source(content)
     if record is None:
         record = ImportRecord.objects.create(
             kind=kind.key,
             user=user,
             file_name=file_name[:255],
-            file_sha256=hashlib.sha256(content).hexdigest(),
-            file_size=len(content),
+            file_sha256=sha256(source),
+            file_size=source.size,
             dry_run=dry_run,
             options={key: getattr(value, "pk", value) for key, value in options.items()},
         )
     run = _Run(kind, record, user, dry_run, options, progress)
     try:
-        run.execute(content, file_name, expected)
+        run.execute(source, file_name, expected)
     finally:
         run.finish()
     return run.outcome
@@ -173,10 +178,11 @@ class _Run:
         self.ignored: list[str] = []
         self.outcome: Outcome | None = None
 
-    def execute(self, content: bytes, file_name: str, expected) -> None:
+    def execute(self, content: tabular.Source, file_name: str, expected) -> None:
         try:
             table = tabular.open_table(content, file_name)
             columns, self.ignored = self.resource.match_headers(table.headers)
+            self.resource.columns_in_file = {column for column in columns if column}
         except tabular.UnreadableFile as refusal:
             self.log.add(Problem(0, "", refusal.message))
             return
@@ -282,6 +288,14 @@ class _Run:
             raise
 
 
+def sha256(source: tabular.Source) -> str:
+    digest = hashlib.sha256()
+    with source.open() as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _chunks(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
     while chunk := list(islice(rows, size)):
         yield chunk
@@ -306,8 +320,9 @@ def _clean(value):
 
 
 def _problems(result, resource, row_offset: int) -> list[Problem]:
-    columns = {field.attribute: resource.column_label(field) for field in resource.import_fields() if field.attribute}
-    columns.update({field.column_name: resource.column_label(field) for field in resource.import_fields()})
+    labels = resource.labels()
+    columns = {field.attribute: labels[field.column_name] for field in resource.import_fields() if field.attribute}
+    columns.update(labels)
     problems = [Problem(0, "", _error_message(error.error)) for error in result.base_errors]
     for invalid in result.invalid_rows:
         for field, messages in invalid.error_dict.items():

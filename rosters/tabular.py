@@ -12,11 +12,14 @@ them writes nothing. Every refusal says what to do about it.
 
 import csv
 import io
+import os
 import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
+from functools import cached_property
+from typing import BinaryIO
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -100,20 +103,53 @@ def check_size(size: int) -> None:
         )
 
 
-def open_table(content: bytes, file_name: str) -> Table:
+class Source:
+    """A file's bytes, in memory or on disk, opened afresh for each pass over
+    them; a file on disk is never read into memory as a whole."""
+
+    def __init__(self, data: "bytes | os.PathLike[str] | str"):
+        self.data = data
+
+    def open(self) -> BinaryIO:
+        if isinstance(self.data, bytes):
+            return io.BytesIO(self.data)
+        return open(self.data, "rb")
+
+    @cached_property
+    def size(self) -> int:
+        return len(self.data) if isinstance(self.data, bytes) else os.path.getsize(self.data)
+
+    def head(self, length: int) -> bytes:
+        with self.open() as stream:
+            return stream.read(length)
+
+    def is_blank(self) -> bool:
+        with self.open() as stream:
+            while chunk := stream.read(1 << 20):
+                if chunk.strip():
+                    return False
+        return True
+
+    def text(self, encoding: str) -> io.TextIOWrapper:
+        return io.TextIOWrapper(self.open(), encoding=encoding, newline="")
+
+
+def open_table(content: "bytes | Source", file_name: str) -> Table:
     """The first sheet of an XLSX, or a CSV, ready to be read row by row."""
-    check_size(len(content))
-    if not content.strip():
+    content = content if isinstance(content, Source) else Source(content)
+    check_size(content.size)
+    if content.is_blank():
         raise UnreadableFile(_("The file is empty."))
     name = file_name.lower()
-    if content.startswith(OLE2_MAGIC):
+    head = content.head(len(OLE2_MAGIC))
+    if head.startswith(OLE2_MAGIC):
         raise UnreadableFile(
             _(
                 "This is a password-protected workbook or an old .xls file. "
                 "Remove the password, or save it as .xlsx (Excel Workbook), and try again."
             )
         )
-    if content.startswith(XLSX_MAGIC) or name.endswith(".xlsx"):
+    if head.startswith(XLSX_MAGIC) or name.endswith(".xlsx"):
         return _xlsx_table(content)
     if name.endswith((".csv", ".txt")):
         return _csv_table(content)
@@ -143,14 +179,14 @@ def _refuse_nul(row: list[str], line: int) -> None:
 # --- CSV ------------------------------------------------------------------------
 
 
-def _csv_table(content: bytes) -> Table:
+def _csv_table(content: Source) -> Table:
     encoding = _csv_encoding(content)
     delimiter = _delimiter(content, encoding)
 
     def reader():
-        stream = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
-        for row in csv.reader(stream, delimiter=delimiter):
-            yield [cell.strip() for cell in row]
+        with content.text(encoding) as stream:
+            for row in csv.reader(stream, delimiter=delimiter):
+                yield [cell.strip() for cell in row]
 
     rows = reader()
     headers = _header(next(rows, None))
@@ -176,22 +212,24 @@ def _csv_table(content: bytes) -> Table:
     return Table(headers, data_rows, filled)
 
 
-def _delimiter(content: bytes, encoding: str) -> str:
-    first_line = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="").readline()
+def _delimiter(content: Source, encoding: str) -> str:
+    with content.text(encoding) as text:
+        first_line = text.readline()
     return "\t" if "\t" in first_line and "," not in first_line else ","
 
 
-def _csv_encoding(content: bytes) -> str:
+def _csv_encoding(content: Source) -> str:
     """The encoding the whole file decodes in, plausibly; UnreadableFile otherwise."""
-    candidates = ("utf-16",) if content.startswith((b"\xff\xfe", b"\xfe\xff")) else CSV_ENCODINGS
+    candidates = ("utf-16",) if content.head(2) in (b"\xff\xfe", b"\xfe\xff") else CSV_ENCODINGS
     for encoding in candidates:
         try:
-            text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
-            if encoding == "gb18030" and not _plausible_chinese(text, content):
-                continue
-            if encoding != "gb18030":
-                while text.read(1 << 20):
-                    pass
+            with content.text(encoding) as text:
+                if encoding == "gb18030":
+                    if not _plausible_chinese(text, content):
+                        continue
+                else:
+                    while text.read(1 << 20):
+                        pass
         except UnicodeDecodeError:
             continue
         return encoding
@@ -204,7 +242,7 @@ def _csv_encoding(content: bytes) -> str:
     )
 
 
-def _plausible_chinese(text: io.TextIOWrapper, content: bytes) -> bool:
+def _plausible_chinese(text: io.TextIOWrapper, content: Source) -> bool:
     """Whether text decoded as GB18030 reads as simplified Chinese rather than
     as Big5 (or another double-byte code) misread: no private-use characters,
     hardly any hanzi outside GB 2312, and the common hanzi are more common
@@ -230,18 +268,19 @@ def _plausible_chinese(text: io.TextIOWrapper, content: bytes) -> bool:
     return common / hanzi >= _big5_common_share(content)
 
 
-def _big5_common_share(content: bytes) -> float:
+def _big5_common_share(content: Source) -> float:
     """The share of hanzi among Big5's 5,401 most used, if the bytes read as Big5 at all."""
+    hanzi = common = 0
     try:
-        text = content.decode("big5")
+        with content.text("big5") as text:
+            while chunk := text.read(1 << 20):
+                for character in chunk:
+                    if "\u4e00" <= character <= "\u9fff":
+                        hanzi += 1
+                        code = int.from_bytes(character.encode("big5"), "big")
+                        common += 0xA440 <= code <= 0xC67E
     except UnicodeDecodeError:
         return 0.0
-    hanzi = common = 0
-    for character in text:
-        if "\u4e00" <= character <= "\u9fff":
-            hanzi += 1
-            code = int.from_bytes(character.encode("big5"), "big")
-            common += 0xA440 <= code <= 0xC67E
     return common / hanzi if hanzi else 0.0
 
 
@@ -254,24 +293,29 @@ def _damaged() -> UnreadableFile:
     )
 
 
-def _xlsx_table(content: bytes) -> Table:
+def _xlsx_table(content: Source) -> Table:
     from openpyxl import load_workbook
 
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError):
-        raise _damaged() from None
-    unpacked = sum(member.file_size for member in members)
-    packed = sum(member.compress_size for member in members) or 1
-    if unpacked > 10 * max_bytes() or unpacked / packed > MAX_COMPRESSION_RATIO:
-        raise UnreadableFile(_("The Excel file unpacks to far more data than a roster holds; it was refused."))
-    if "xl/workbook.xml" not in archive.namelist():
-        raise UnreadableFile(_("This is a zip archive, not an Excel workbook."))
-    has_formulas = _has_formulas(archive)
+    with content.open() as stream:
+        try:
+            archive = zipfile.ZipFile(stream)
+            members = archive.infolist()
+        except (zipfile.BadZipFile, EOFError, ValueError):
+            raise _damaged() from None
+        unpacked = sum(member.file_size for member in members)
+        packed = sum(member.compress_size for member in members) or 1
+        if unpacked > 10 * max_bytes() or unpacked / packed > MAX_COMPRESSION_RATIO:
+            raise UnreadableFile(_("The Excel file unpacks to far more data than a roster holds; it was refused."))
+        if "xl/workbook.xml" not in archive.namelist():
+            raise UnreadableFile(_("This is a zip archive, not an Excel workbook."))
+        has_formulas = _has_formulas(archive)
 
     def first_sheet(values_only: bool):
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=values_only)
+        # A file object, not a path: openpyxl refuses a path without ".xlsx",
+        # which the stored preview files have not. Closing the workbook closes it.
+        stream = content.open()
+        workbook = load_workbook(stream, read_only=True, data_only=values_only)
+        workbook.close = _closing(workbook.close, stream)
         return workbook, workbook.worksheets[0]
 
     def cells():
@@ -324,6 +368,14 @@ def _xlsx_table(content: bytes) -> Table:
         return rows
 
     return Table(headers, data_rows, total)
+
+
+def _closing(close, stream):
+    def close_both():
+        close()
+        stream.close()
+
+    return close_both
 
 
 def _has_formulas(archive: zipfile.ZipFile) -> bool:

@@ -41,6 +41,13 @@ def tmp_storage(name=None):
     return storage_class(name=name, read_mode="rb")
 
 
+def stored_content(storage):
+    """A previewed file as the runner reads it: its path where the storage
+    keeps files on this machine's disk, its bytes otherwise."""
+    get_path = getattr(storage, "get_full_path", None)
+    return get_path() if get_path else storage.read()
+
+
 def confirm_import(record_pk: int, stored_file: str) -> None:
     """Write a previewed file: all of it, exactly as previewed, or nothing."""
     record = ImportRecord.objects.select_related("preview", "user").get(pk=record_pk)
@@ -53,7 +60,7 @@ def confirm_import(record_pk: int, stored_file: str) -> None:
             options[kind.option] = model.objects.get(pk=record.options[kind.option])
         runner.run_import(
             kind=kind,
-            content=storage.read(),
+            content=stored_content(storage),
             file_name=record.file_name,
             user=record.user,
             dry_run=False,

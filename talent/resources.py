@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields
 from import_export.instance_loaders import BaseInstanceLoader
 
-from rosters import Kind
+from rosters import Kind, bulk
 from rosters.resources import (
     ChoiceWidget,
     DateWidget,
@@ -25,6 +25,7 @@ from rosters.resources import (
     RosterResource,
     text_field,
 )
+from rosters.seen import FirstSeen
 from talent import resident_id
 from talent.importing import (
     CHECK_ALIASES,
@@ -219,7 +220,7 @@ class PractitionerResource(RosterResource):
         super().__init__(**kwargs)
         self.created_organizations: list[str] = []
         self.fields["organization"].widget = OrganizationWidget(self)
-        self.seen_ids: dict[str, int] = {}
+        self.seen_ids = FirstSeen()
 
     def column_labels(self):
         return {"organization_kind": gettext_lazy("organization kind"), **check_labels()}
@@ -233,7 +234,7 @@ class PractitionerResource(RosterResource):
     # Import ----------------------------------------------------------------
 
     def check_row(self, instance, row, errors, *, line):
-        first = self.seen_ids.setdefault(instance.resident_id, line) if instance.resident_id else line
+        first = self.seen_ids.first_line(instance.resident_id, line) if instance.resident_id else line
         if first != line:
             errors.setdefault("resident_id", []).append(
                 _("This resident ID is already on line %(line)s of the file.") % {"line": first}
@@ -264,11 +265,12 @@ class PractitionerResource(RosterResource):
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # Related rows were found by the widgets, uniqueness within the file is
         # checked above and against the database by the loader: skip the
-        # per-row queries full_clean() would make for each.
+        # per-row queries full_clean() would make for each. Fields the file
+        # has no column for keep their values, valid already.
         errors = dict(import_validation_errors or {})
         try:
             instance.full_clean(
-                exclude=[*errors, "organization", "sub_district", "user"],
+                exclude=[*errors, *self.unchecked_fields()],
                 validate_unique=False,
                 validate_constraints=False,
             )
@@ -276,6 +278,16 @@ class PractitionerResource(RosterResource):
             errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def unchecked_fields(self) -> list[str]:
+        if not hasattr(self, "_unchecked"):
+            written = {self.fields[column].attribute for column in self.columns_in_file} | {"kind"}
+            self._unchecked = [
+                field.name
+                for field in Practitioner._meta.fields
+                if field.name not in written or field.name in ("organization", "sub_district", "user")
+            ]
+        return self._unchecked
 
     def after_bulk_write(self, instances, *, created):
         through = Practitioner.specialties.through
@@ -288,8 +300,12 @@ class PractitionerResource(RosterResource):
         if changed:
             if not created:
                 through.objects.filter(practitioner_id__in=[p.pk for p in changed]).delete()
-            through.objects.bulk_create(
-                [through(practitioner_id=p.pk, specialty_id=code) for p in changed for code in p._import_specialties]
+            bulk.insert(
+                through,
+                ((p.pk, code) for p in changed for code in p._import_specialties),
+                columns=("practitioner_id", "specialty_id"),
+                row=lambda link: link,
+                instance=lambda link: through(practitioner_id=link[0], specialty_id=link[1]),
             )
         super().after_bulk_write(instances, created=created)
 

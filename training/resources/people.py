@@ -10,6 +10,7 @@ from import_export import fields
 from import_export.instance_loaders import BaseInstanceLoader
 
 from rosters.resources import DecimalWidget, RosterResource, text_field
+from rosters.seen import FirstSeen
 from talent import names, resident_id
 from talent.importing import (
     CHECK_ALIASES,
@@ -77,7 +78,7 @@ class TraineeRowResource(RosterResource):
         super().__init__(**kwargs)
         self.fields["resident_id"].widget = TraineeWidget(self)
         self.trainees: dict[str, Practitioner] = {}
-        self.first_row: dict[int, int] = {}
+        self.first_row = FirstSeen()
 
     def column_labels(self):
         return {
@@ -105,7 +106,7 @@ class TraineeRowResource(RosterResource):
         if trainee is None and "trainee" not in errors:
             errors["trainee"] = [_("Give the resident ID.")]
         if trainee is not None:
-            first = self.first_row.setdefault(trainee.pk, line)
+            first = self.first_row.first_line(trainee.pk, line)
             if first != line:
                 errors.setdefault("trainee", []).append(
                     _("This resident ID is already on line %(line)s of the file.") % {"line": first}
