@@ -84,10 +84,13 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "import_export",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     # The project's apps, in their order (README, "Architecture"): each may
     # import only the apps above it in this list; reports and audit sit on top.
     "rosters",
     "talent",
+    "notifications",
     "training",
     "placements",
     "certificates",
@@ -333,5 +336,30 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True  # every import is in ImportRecord and the a
 IMPORT_EXPORT_TMP_STORAGE_CLASS = env_str(
     "IMPORT_EXPORT_TMP_STORAGE_CLASS", "import_export.tmp_storages.TempFolderStorage"
 )
-# How background work runs (rosters/tasks.py): "thread" in this process, or "inline".
+# Background work (imports, certificate batches, notifications, reminders) runs
+# as tasks of Django's Tasks API (the django-tasks backport until Django 6).
+# "database" (default): django-tasks-db, workers started by `manage.py db_worker`,
+# on SQLite for `make run` and on PostgreSQL for several workers on several
+# machines. "rq": Redis at REDIS_URL, workers by `manage.py rqworker`.
+# "immediate": run at once in the caller (the tests).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, got {TASKS_BACKEND!r}")
+TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
+if TASKS_BACKEND == "rq":
+    if not redis_url:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": redis_url}}
+
+# SMS (notifications/sms/): like Django's email backends. "console" prints,
+# "locmem" keeps messages in notifications.sms.outbox (tests), "http" posts to
+# the gateway configured by the SMS_GATEWAY_* variables.
+SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.backends.console.SMSBackend")
+# Until rosters/tasks.py runs on the task queue: "thread" or "inline".
 BACKGROUND_TASKS = env_str("BACKGROUND_TASKS", "thread")
