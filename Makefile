@@ -17,9 +17,11 @@ PORT ?= 8000
 run: $(VENV)/.runtime system-packages $(CERTIFICATE_FONT)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
-	@echo "Serving on http://$(HOST):$(PORT)/"
+	@echo "Serving on http://$(HOST):$(PORT)/ (runserver) with one background worker (manage.py db_worker)"
+	@echo "for imports, certificate batches and notifications: both started by honcho from Procfile.dev;"
+	@echo "one Ctrl-C stops both."
 	@echo "Demo: administrators may sign in without two-factor authentication (DJANGO_MFA_REQUIRED_FOR_ADMINISTRATORS=0); production requires it."
-	DJANGO_DEBUG=1 DJANGO_MFA_REQUIRED_FOR_ADMINISTRATORS=0 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=1 DJANGO_MFA_REQUIRED_FOR_ADMINISTRATORS=0 HOST=$(HOST) $(BIN)/honcho start -f Procfile.dev -p $(PORT)
 
 test: $(VENV)/.dev system-packages $(CERTIFICATE_FONT)
 	$(BIN)/pytest

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from certificates.models import Certificate, CertificateIssuer
+from certificates.models import Certificate, CertificateBatch, CertificateIssuer
 
 
 @admin.register(Certificate)
@@ -50,3 +50,20 @@ class CertificateIssuerAdmin(admin.ModelAdmin):
         if CertificateIssuer.objects.exists():
             return redirect("admin:certificates_certificateissuer_change", 1)
         return redirect("admin:certificates_certificateissuer_add")
+
+
+@admin.register(CertificateBatch)
+class CertificateBatchAdmin(admin.ModelAdmin):
+    """The batches issued in the background, for administrators to see which
+    stopped and why; they are started and carried on from their pages."""
+
+    list_display = ["scope", "status", "done", "refused", "total", "started_by", "created_at", "heartbeat"]
+    list_filter = ["status"]
+    list_select_related = ["started_by"]
+    readonly_fields = [f.name for f in CertificateBatch._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -9,10 +9,13 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from certificates import (
             checks,  # noqa: F401 -- registers the system checks
+            notices,
             receivers,
         )
         from placements.signals import placement_completed
         from talent import roles
+
+        notices.register_kinds()
 
         roles.grant(roles.Role.ADMINISTRATOR, "certificates")
         roles.grant(roles.Role.COORDINATOR, "certificates.view_certificate")

@@ -252,3 +252,74 @@ class CertificateIssuer(models.Model):
             return name.strip()
         with translation.override(language):
             return str(settings.SITE_NAME)
+
+
+class CertificateBatch(models.Model):
+    """The certificates of a finished session, or of a round's completed
+    internships, issued in the background by a task (certificates.batches):
+    the coordinator starts it and may close the page. Its progress is kept
+    here, where the progress bar reads it; a batch that stopped (a worker
+    killed, an error) carries on from where it stopped when started again."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Issuing")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Stopped with an error")
+
+    UNFINISHED = (Status.QUEUED, Status.RUNNING, Status.FAILED)
+
+    # What the batch is for: "session:<id>", or "round:<id>:<hash of the positions>".
+    scope = models.CharField(_("scope"), max_length=80)
+    session = models.ForeignKey(
+        "training.CourseSession",
+        verbose_name=_("course session"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    round = models.ForeignKey(
+        "placements.PlacementRound",
+        verbose_name=_("placement round"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The round's positions whose internships the batch certifies (those of its starter).
+    positions = models.JSONField(_("positions"), default=list, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("completions"), default=0)
+    done = models.PositiveIntegerField(_("certificates in place"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Moved on by the task after each chunk: a running batch whose heartbeat
+    # stops has lost its worker.
+    heartbeat = models.DateTimeField(_("last progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("certificate batch")
+        verbose_name_plural = _("certificate batches")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session__isnull=False, round__isnull=True) | Q(session__isnull=True, round__isnull=False),
+                name="certificate_batch_has_one_target",
+            ),
+            # Starting a batch while one is unfinished carries that one on.
+            models.UniqueConstraint(
+                fields=["scope"],
+                condition=Q(status__in=["queued", "running", "failed"]),
+                name="one_unfinished_batch_per_scope",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} ({self.get_status_display()})"

@@ -4,13 +4,16 @@ Serials are sequential per kind and year and gap-free: a number is taken from
 the locked `SerialCounter` row in the same transaction that stores the
 certificate, so a failure rolls the number back with everything else. The PDF
 is written to storage before the row, and removed again if the row is not
-saved, so no certificate row exists without its PDF.
+saved, so no certificate row exists without its PDF. A process killed between
+the two (a worker stopped with SIGKILL) cannot remove it: the PDF left under
+a serial that was rolled back is replaced when that serial is issued again.
 
 A certificate is an official document: before one is issued, `check` refuses
 it if a character of what it prints has no glyph in the certificate's fonts
 (it would print as an empty box) or if it would state a completion before the
 training ended. `issue` is all or nothing; the batch paths (`issue_in_chunks`,
-`issue_next_chunk`) issue the others and report the refused ones.
+`issue_chunk`, and certificates.batches on the task queue) issue the others and
+report the refused ones.
 """
 
 import datetime
@@ -25,13 +28,11 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from certificates import fonts, pdf
+from certificates import fonts, notices, pdf
 from certificates.models import Certificate, CertificateIssuer, SerialCounter
 from certificates.seal import data_uri
 from placements.services import completed_placements
 from training.models import Enrollment
-
-BATCH_CHUNK = 20
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +253,7 @@ def _issue(
         for source, content in zip(pending, contents, strict=True):
             certificate = new[id(source)]
             certificate.pdf_sha256 = pdf.sha256(content)
+            _remove_orphan(certificate)
             certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(content), save=False)
             stored.append(certificate.pdf.name)
             certificate.save()
@@ -259,7 +261,19 @@ def _issue(
         for name in stored:
             default_storage.delete(name)
         raise
+    notices.issued([new[id(s)] for s in pending])
     return {**existing, **new}, refused
+
+
+def _remove_orphan(certificate: Certificate) -> None:
+    """Remove the PDF that an attempt killed before it committed left under this
+    certificate's serial. The serial is ours (its counter is locked) and no
+    row holds the file, so nothing else can own it."""
+    name = certificate.pdf.field.generate_filename(certificate, f"{certificate.serial}.pdf")
+    storage = certificate.pdf.storage
+    if storage.exists(name) and not Certificate.objects.filter(pdf=name).exists():
+        logger.warning("Removing %s, left behind by an issuance that did not commit", name)
+        storage.delete(name)
 
 
 def _new_certificate(source: Source, year: int, sequence: int, issued_at) -> Certificate:
@@ -302,15 +316,16 @@ def issue_in_chunks(
     Refused sources (see `check`) are skipped and passed to `on_refused`; the
     others are issued. Returns how many certificates are in place."""
     in_place = 0
-    for start in range(0, len(sources), BATCH_CHUNK):
-        certificates, refused = _issue(sources[start : start + BATCH_CHUNK], skip_refused=True)
+    size = settings.CERTIFICATE_BATCH_CHUNK
+    for start in range(0, len(sources), size):
+        certificates, refused = _issue(sources[start : start + size], skip_refused=True)
         in_place += len(certificates)
         for source, refusal in refused:
             logger.warning("Certificate not issued for %s (%s): %s", source.holder.name, source.title, refusal.message)
             if on_refused:
                 on_refused(source, refusal)
         if progress:
-            progress(min(start + BATCH_CHUNK, len(sources)), len(sources))
+            progress(min(start + size, len(sources)), len(sources))
     return in_place
 
 
@@ -336,12 +351,11 @@ def batch_progress(sources: list[Source]) -> BatchProgress:
     return BatchProgress(done=len(live), total=len(sources), refused=refused, issuable=issuable)
 
 
-def issue_next_chunk(sources: list[Source]) -> BatchProgress:
-    """One step of a batch page: issue the next chunk of what can be issued."""
-    chunk = batch_progress(sources).issuable[:BATCH_CHUNK]
-    if chunk:
-        _issue(chunk, skip_refused=True)
-    return batch_progress(sources)
+def issue_chunk(sources: list[Source]) -> tuple[int, list[tuple[Source, CertificateRefused]]]:
+    """One chunk of a batch, in one transaction: how many of `sources` have
+    their certificate once it commits, and the refused ones."""
+    certificates, refused = _issue(sources, skip_refused=True)
+    return len(certificates), refused
 
 
 @transaction.atomic
@@ -355,4 +369,5 @@ def revoke(*, certificate: Certificate, reason: str, by) -> Certificate:
     certificate.revocation_reason = reason.strip()
     certificate.revoked_by = by
     certificate.save(update_fields=["revoked_at", "revocation_reason", "revoked_by"])
+    notices.revoked(certificate)
     return certificate

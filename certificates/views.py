@@ -6,15 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates import services
+from certificates import batches, services
 from certificates.forms import RevokeForm, VerifyForm, VerifySerialForm
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateBatch
 from placements.models import PlacementRound, Position
 from talent.clients import client_address
 from training.models import CourseSession
@@ -124,20 +124,23 @@ def revoke(request, serial):
     return render(request, "certificates/revoke.html", {"certificate": certificate, "form": form})
 
 
-# Batches of certificates, issued chunk by chunk.
+# Batches of certificates, issued in the background (certificates.batches).
 
 
-def batch_issue(request, *, sources, title, back_url):
-    """GET: a page with a progress bar and the refused certificates. POST:
-    issue the next chunk and answer with the progress as JSON; the page's
-    script posts until all that can be issued are, and a reload after an
-    interruption carries on where the batch stopped."""
+def batch_issue(request, *, sources, title, back_url, scope, start):
+    """GET: a page with the batch's progress bar and the refused certificates.
+    POST: start the batch (or carry on one that stopped) and come back to the
+    page, or answer with its progress as JSON when asked. The certificates are
+    issued by a worker: the page may be closed meanwhile."""
     if request.method == "POST":
-        try:
-            progress = services.issue_next_chunk(sources)
-        except services.CertificateRefused as refusal:  # something changed since the page was drawn
-            return JsonResponse({"error": refusal.message}, status=409)
-        return JsonResponse({"done": progress.done, "total": progress.total, "refused": len(progress.refused)})
+        batch = start()
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse(
+                {**batches.progress(batch), "url": reverse("certificates:batch-progress", args=[batch.pk])},
+                status=202,
+            )
+        messages.info(request, _("The certificates are being issued in the background; you may close this page."))
+        return redirect(request.path)
     progress = services.batch_progress(sources)
     context = {
         "title": title,
@@ -146,7 +149,24 @@ def batch_issue(request, *, sources, title, back_url):
         "total": progress.total,
         "back_url": back_url,
     }
+    batch = batches.current(scope)
+    if batch is not None and batch.status != CertificateBatch.Status.FINISHED:
+        context["batch"] = batch
+        context["batch_progress"] = batches.progress(batch)
     return render(request, "certificates/batch.html", context)
+
+
+@login_required
+def batch_progress(request, pk):
+    """A batch's progress as JSON, for its page's progress bar."""
+    batch = get_object_or_404(CertificateBatch, pk=pk)
+    if batch.session_id is not None:
+        _managed_session(request.user, batch.session_id)
+    else:
+        _round, positions = _managed_round(request.user, batch.round_id)
+        if batch.scope != batches.round_scope(batch.round, list(positions.values_list("pk", flat=True))):
+            raise Http404
+    return JsonResponse(batches.progress(batch))
 
 
 def zip_download(certificates, *, filename: str) -> HttpResponse:
@@ -192,6 +212,8 @@ def session_batch(request, pk):
         sources=services.session_sources(session),
         title=str(session),
         back_url=reverse("training:session-roster", args=[session.pk]),
+        scope=batches.session_scope(session),
+        start=lambda: batches.start(user=request.user, session=session),
     )
 
 
@@ -205,11 +227,14 @@ def session_zip(request, pk):
 @login_required
 def round_batch(request, pk):
     round, positions = _managed_round(request.user, pk)
+    scope = batches.round_scope(round, list(positions.values_list("pk", flat=True)))
     return batch_issue(
         request,
         sources=services.round_sources(round, positions=positions),
         title=str(round),
         back_url=reverse("placements:manage-round", args=[round.pk]),
+        scope=scope,
+        start=lambda: batches.start(user=request.user, round=round, positions=positions),
     )
 
 

@@ -233,7 +233,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
         background = preview.rows_total > settings.IMPORT_BACKGROUND_ROWS
         if background:
             messages.info(request, _("The import runs in the background; this page shows its progress."))
-            run_in_background(confirm_import, record.pk, storage.name)
+            run_in_background(record, storage.name)
         else:
             confirm_import(record.pk, storage.name)
         return redirect("admin:rosters_importrecord_change", record.pk)
@@ -248,6 +248,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
                 "rows_done": record.rows_done,
                 "rows_total": record.rows_total,
                 "finished": record.is_finished,
+                "waiting": record.is_waiting_for_a_worker,
             }
         )
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus, default_task_backend
 
 
 class ImportRecord(models.Model):
@@ -42,6 +43,8 @@ class ImportRecord(models.Model):
     problems = models.JSONField(_("problems"), default=list, blank=True)
     notices = models.JSONField(_("notices"), default=list, blank=True)
     ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
+    # The background task that writes a large confirmed import (rosters.tasks).
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
 
     class Meta:
         # The table the record had when it lived in the talent app: moving the
@@ -70,14 +73,40 @@ class ImportRecord(models.Model):
 
     def give_up_if_interrupted(self, now) -> None:
         """A run still "running" long after any import could take was cut off
-        (the server restarted): its transaction never committed, so nothing
-        was written. Say so instead of showing a progress bar forever."""
-        if self.status == self.Status.RUNNING and now - self.started_at > settings.IMPORT_INTERRUPTED_AFTER:
-            self.status = self.Status.FAILED
-            self.finished_at = now
-            message = str(_("The import was interrupted; nothing was written."))
-            self.problems = [{"row": 0, "column": "", "message": message}]
-            self.save(update_fields=["status", "finished_at", "problems"])
+        (a restart, a killed worker): its transaction never committed, so
+        nothing was written. Say so instead of showing a progress bar forever.
+        A background run still waiting in the queue for a worker is not cut
+        off; its clock starts when a worker picks it up (rosters.tasks). One
+        whose task has ended without finishing the record is over at once."""
+        if self.status != self.Status.RUNNING:
+            return
+        task_status = self.task_status()
+        if task_status == TaskResultStatus.READY:
+            return
+        task_ended = task_status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL)
+        if task_ended or now - self.started_at > settings.IMPORT_INTERRUPTED_AFTER:
+            updated = ImportRecord.objects.filter(pk=self.pk, status=self.Status.RUNNING).update(
+                status=self.Status.FAILED,
+                finished_at=now,
+                problems=[
+                    {"row": 0, "column": "", "message": str(_("The import was interrupted; nothing was written."))}
+                ],
+            )
+            if updated:
+                self.refresh_from_db()
+
+    @property
+    def is_waiting_for_a_worker(self) -> bool:
+        return self.status == self.Status.RUNNING and self.task_status() == TaskResultStatus.READY
+
+    def task_status(self) -> str | None:
+        """The status of the background task of this run, when the task backend can tell."""
+        if not self.task_id:
+            return None
+        try:
+            return default_task_backend.get_result(self.task_id).status
+        except Exception:  # unknown to the backend, or a backend that keeps no results
+            return None
 
 
 class ImportRow(models.Model):

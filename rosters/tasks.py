@@ -1,17 +1,19 @@
-"""Background work for imports behind one small interface.
-
-`run_in_background(func, *args)` runs `func` in a thread of this process
-once the current transaction commits, or at once, in the caller, when
-BACKGROUND_TASKS is "inline" (tests, or a deployment that wants no threads).
+"""Background work for imports: a confirmed import of many rows runs as a
+task of Django's Tasks API (`confirm_import_task`), picked up by a worker
+(`manage.py db_worker`, or `rqworker` with the RQ backend). Its progress stays
+where the admin's progress page reads it: on the ImportRecord row
+(rosters.progress); a run that never started or whose worker died is told
+apart by `ImportRecord.give_up_if_interrupted`.
 """
 
 import logging
-import threading
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks import task
 
 from rosters import registry, runner
 from rosters.models import ImportRecord
@@ -19,20 +21,29 @@ from rosters.models import ImportRecord
 logger = logging.getLogger(__name__)
 
 
-def run_in_background(func, *args, **kwargs) -> None:
-    if settings.BACKGROUND_TASKS == "inline":
-        func(*args, **kwargs)
+def run_in_background(record: ImportRecord, stored_file: str) -> None:
+    """Queue the confirmation of `record` once the current transaction commits,
+    and remember the task on the record."""
+
+    def enqueue():
+        result = confirm_import_task.enqueue(record.pk, stored_file)
+        ImportRecord.objects.filter(pk=record.pk).update(task_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+
+
+@task
+def confirm_import_task(record_pk: int, stored_file: str) -> None:
+    """The worker's side: write a previewed file, unless the record was given up
+    on (or finished) before a worker got to it."""
+    started = ImportRecord.objects.filter(pk=record_pk, status=ImportRecord.Status.RUNNING).update(
+        started_at=timezone.now()
+    )
+    if not started:
+        logger.warning("Import %s is no longer waiting to run; its task does nothing.", record_pk)
+        tmp_storage(stored_file).remove()
         return
-
-    def target():
-        try:
-            func(*args, **kwargs)
-        except Exception:
-            logger.exception("Background task %s failed", getattr(func, "__name__", func))
-        finally:
-            connections.close_all()
-
-    transaction.on_commit(lambda: threading.Thread(target=target, daemon=True).start())
+    confirm_import(record_pk, stored_file)
 
 
 def tmp_storage(name=None):

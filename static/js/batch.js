@@ -1,34 +1,34 @@
-// Issue a batch chunk by chunk: each POST issues the next chunk and answers
-// {done, total}; the bar follows, and a reload resumes an interrupted batch.
-document.querySelectorAll("form[data-batch]").forEach((form) => {
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const button = form.querySelector("button[type=submit]");
-    const bar = form.querySelector("[data-batch-progress]");
-    const counter = form.querySelector("[data-batch-done]");
-    const error = form.querySelector("[data-batch-error]");
-    const token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-    button.disabled = true;
-    error.classList.add("d-none");
-    let done = Number(form.dataset.done);
-    let refused = Number(form.dataset.refused || 0);
-    const total = Number(form.dataset.total);
-    // Refused certificates (a character no font prints) stay pending: the
-    // page lists them after the reload.
-    while (done + refused < total) {
-      const response = await fetch(window.location.href, {
-        method: "POST",
-        headers: { "X-CSRFToken": token, Accept: "application/json" },
-      });
-      if (!response.ok) {
-        error.classList.remove("d-none");
-        button.disabled = false;
-        return;
-      }
-      ({ done, refused } = await response.json());
-      bar.value = done;
-      counter.textContent = done;
+// A certificate batch runs in the background (a task on the worker): while it
+// is in hand, the page reads its progress every second and follows it with
+// the bar; once it has finished or stopped, the page is drawn again (with the
+// refused certificates, or the button that carries the batch on).
+document.querySelectorAll("[data-batch][data-progress-url]").forEach((card) => {
+  const bar = card.querySelector("[data-batch-progress]");
+  const counter = card.querySelector("[data-batch-done]");
+  const totalLabel = card.querySelector("[data-batch-total]");
+  const status = card.querySelector("[data-batch-status]");
+  const poll = async () => {
+    let state;
+    try {
+      const response = await fetch(card.dataset.progressUrl, { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(String(response.status));
+      state = await response.json();
+    } catch {
+      window.setTimeout(poll, 5000); // the server is restarting, or the network is down: try again
+      return;
     }
-    window.location.reload();
-  });
+    if (state.total) {
+      bar.max = state.total;
+      totalLabel.textContent = state.total;
+    }
+    bar.value = state.done;
+    counter.textContent = state.done;
+    if (status) status.textContent = state.status_display;
+    if (state.in_hand) {
+      window.setTimeout(poll, 1000);
+    } else {
+      window.location.reload();
+    }
+  };
+  window.setTimeout(poll, 1000);
 });

@@ -19,7 +19,7 @@ from PIL import Image
 
 from certificates import fonts, pdf, services
 from certificates.checks import certificate_fonts
-from certificates.models import Certificate, CertificateIssuer
+from certificates.models import Certificate, CertificateBatch, CertificateIssuer
 from certificates.services import CertificateRefused, issue_for_enrollment, issue_for_placement
 from placements.models import Placement, PlacementRound, Position
 from tests.factories import CourseFactory, CourseSessionFactory, EnrollmentFactory, PractitionerFactory
@@ -327,16 +327,20 @@ def test_a_batch_issues_the_others_and_reports_the_refused(december_session):
     assert [(source.enrollment, refusal.code) for source, refusal in refused] == [(bad, "missing_glyph")]
 
 
-def test_the_batch_page_issues_the_others_and_lists_the_refused(client, coordinator_a, december_session):
+def test_the_batch_page_issues_the_others_and_lists_the_refused(
+    client, coordinator_a, december_session, django_capture_on_commit_callbacks
+):
     completed(december_session, name="李一")
     completed(december_session, name=f"赵{NOWHERE}")
     client.force_login(coordinator_a)
     url = reverse("certificates:session-batch", args=[december_session.pk])
 
-    step = client.post(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
     page = client.get(url)
 
-    assert step.json() == {"done": 1, "total": 2, "refused": 1}
+    batch = CertificateBatch.objects.get()
+    assert (batch.status, batch.done, batch.total, batch.refused) == ("finished", 1, 2, 1)
     assert Certificate.objects.count() == 1
     content = page.content.decode()
     assert page.context["progress"].done == 1

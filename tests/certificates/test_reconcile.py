@@ -13,7 +13,7 @@ from django.utils import timezone
 from certificates import services
 from certificates.models import Certificate
 from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position
-from tests.factories import PractitionerFactory
+from tests.factories import PractitionerFactory, meet_internship_requirements
 
 
 @pytest.fixture
@@ -44,6 +44,7 @@ def make_placement(base_a):
         placement = Placement.objects.create(
             trainee=PractitionerFactory(), round=round, position=position, tutor=tutor, status="confirmed"
         )
+        meet_internship_requirements(placement)
         for days in (1, 2):
             HourLog.objects.create(
                 placement=placement,

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateBatch
 from certificates.services import issue_for_enrollment, revoke
 from tests.factories import EnrollmentFactory
 from training.models import Enrollment
@@ -195,14 +195,66 @@ def test_a_coordinator_sees_the_batch_page(client, coordinator_a, finished_sessi
     assert response.context["done"] == 0
 
 
-def test_posting_the_batch_issues_the_certificates(client, coordinator_a, finished_session, three_completed):
+def test_posting_the_batch_queues_it_and_a_worker_issues_the_certificates(
+    client, coordinator_a, finished_session, three_completed, django_capture_on_commit_callbacks
+):
     client.force_login(coordinator_a)
 
-    response = client.post(reverse("certificates:session-batch", args=[finished_session.pk]))
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(reverse("certificates:session-batch", args=[finished_session.pk]))
 
-    assert response.status_code == 200
-    assert response.json() == {"done": 3, "total": 3, "refused": 0}
+    assert response.status_code == 302  # back to the page, which follows the batch
+    assert not Certificate.objects.exists()  # nothing issued in the request
+    batch = CertificateBatch.objects.get()
+    assert batch.status == CertificateBatch.Status.QUEUED
+    page = client.get(reverse("certificates:session-batch", args=[finished_session.pk]))
+    assert page.context["batch_progress"]["in_hand"]
+    assert reverse("certificates:batch-progress", args=[batch.pk]) in page.content.decode()
+
+    for callback in queued:  # the commit: the task is queued, and the tests' backend runs it at once
+        callback()
+
+    progress = client.get(reverse("certificates:batch-progress", args=[batch.pk])).json()
+    assert progress | {"status_display": ""} == {
+        "status": "finished",
+        "status_display": "",
+        "done": 3,
+        "total": 3,
+        "refused": 0,
+        "finished": True,
+        "in_hand": False,
+        "stopped": False,
+    }
     assert Certificate.objects.live().filter(enrollment__session=finished_session).count() == 3
+
+
+def test_the_batch_answers_json_when_asked(
+    client, coordinator_a, finished_session, three_completed, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator_a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("certificates:session-batch", args=[finished_session.pk]), headers={"Accept": "application/json"}
+        )
+
+    assert response.status_code == 202
+    batch = CertificateBatch.objects.get()
+    assert response.json()["url"] == reverse("certificates:batch-progress", args=[batch.pk])
+    assert client.get(response.json()["url"]).json()["done"] == 3
+
+
+def test_another_bases_coordinator_cannot_follow_a_batch(
+    client, coordinator_a, coordinator_b, finished_session, three_completed, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("certificates:session-batch", args=[finished_session.pk]))
+    client.force_login(coordinator_b)
+
+    response = client.get(reverse("certificates:batch-progress", args=[CertificateBatch.objects.get().pk]))
+
+    assert response.status_code == 404
 
 
 def test_another_bases_coordinator_cannot_issue(client, coordinator_b, finished_session, three_completed):

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report; write nothing.")
         parser.add_argument("--session", type=int, help="The course session (for enrolments and results).")
         parser.add_argument("--round", type=int, help="The placement round (for placements).")
+        parser.add_argument("--meeting", type=int, help="The class meeting (for a sign-in sheet).")
         parser.add_argument("--user", help="Email of the administrator the import is recorded under.")
 
     def handle(self, *args, file, kind, dry_run, user, **options):

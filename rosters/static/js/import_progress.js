@@ -1,6 +1,7 @@
 // Polls a running import and reloads the page when it has finished. Where the
 // server cannot tell how far an import has got (SQLite), the bar stays
-// indeterminate with its "Starting…" text.
+// indeterminate with its "Starting…" text (or says the import waits for a
+// background worker, while it is queued).
 (function () {
   "use strict";
   var box = document.getElementById("import-progress");
@@ -13,6 +14,8 @@
       .then(function (response) { return response.json(); })
       .then(function (state) {
         if (state.finished) { window.location.reload(); return; }
+        // Queued: no worker has picked the import up yet.
+        if (state.waiting) text.textContent = box.dataset.waiting;
         if (state.rows_done > 0) {
           bar.max = state.rows_total || state.rows_done;
           bar.value = state.rows_done;
