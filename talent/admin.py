@@ -13,7 +13,7 @@ from talent.models import LearningRecord, Organization, Practitioner, SubDistric
 class UserCreationForm(BaseUserCreationForm):
     class Meta:
         model = User
-        fields = ["email"]
+        fields = ["email", "phone"]
 
 
 class UserEditForm(UserChangeForm):
@@ -26,17 +26,17 @@ class UserEditForm(UserChangeForm):
 class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
-    ordering = ["email"]
-    list_display = ["email", "display_name", "is_staff", "is_active", "date_joined"]
-    list_filter = ["groups", "is_staff", "is_superuser", "is_active"]
-    search_fields = ["email", "display_name"]
+    ordering = ["email", "phone"]
+    list_display = ["email", "phone", "display_name", "is_staff", "is_active", "date_joined"]
+    list_filter = ["groups", "is_staff", "is_superuser", "is_active", "phone_verified"]
+    search_fields = ["email", "phone", "display_name"]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email", ("phone", "phone_verified"), "password"]}),
         (_("Personal info"), {"fields": ["display_name"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "phone", "password1", "password2"]})]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "user_permissions":

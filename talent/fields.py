@@ -38,7 +38,8 @@ class MobileFormField(forms.CharField):
     default_validators = [validate_mobile]
 
     def to_python(self, value):
-        return normalize_mobile(super().to_python(value))
+        value = super().to_python(value)
+        return normalize_mobile(value) if value else value  # keeps the field's empty value (None for a nullable one)
 
 
 class NameFormField(forms.CharField):

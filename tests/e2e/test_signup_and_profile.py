@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -7,7 +9,7 @@ from tests.factories import valid_resident_id
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_new_trainee_signs_up_and_changes_their_phone(page):
+def test_new_trainee_signs_up_and_changes_their_phone(page, sms_outbox):
     page.goto("/accounts/signup/")
     page.get_by_label("姓名").fill("周新学员")
     page.get_by_label("身份证号").fill(valid_resident_id(88))
@@ -16,6 +18,11 @@ def test_new_trainee_signs_up_and_changes_their_phone(page):
     page.locator("#id_password1").fill("a-long-passphrase-2026")
     page.locator("#id_password2").fill("a-long-passphrase-2026")
     page.get_by_role("button", name="注册").click()
+
+    # Confirms the mobile number with the code texted to it.
+    expect(page).to_have_url(re.compile("/accounts/phone/verify/"))
+    page.locator("#id_code").fill(re.search(r"\d{6}", sms_outbox[-1].text).group())
+    page.locator("main form [type=submit]").first.click()
 
     # Lands on the trainee dashboard.
     expect(page.get_by_test_id("profile-card")).to_be_visible()
