@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from rosters.admin import RosterExportMixin
+from training import services
 from training.models import Course, CourseSession, Enrollment, TrainingBase
 
 
@@ -30,9 +33,30 @@ class CourseSessionAdmin(RosterExportMixin, admin.ModelAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["course"]
 
+    actions = ["cancel_sessions"]
+
     def get_readonly_fields(self, request, obj=None):
-        # Capacity changes go through the roster page, which keeps the waitlist in step.
+        # Capacity changes go through the roster page, which keeps the waitlist in step;
+        # cancelling through the action, which tells the people enrolled.
         return ["capacity"] if obj else []
+
+    @admin.action(description=_("Cancel the selected sessions and tell the people enrolled"), permissions=["change"])
+    def cancel_sessions(self, request, queryset):
+        cancelled = 0
+        for session in queryset:
+            try:
+                services.cancel_session(session=session, by=request.user)
+            except services.EnrollmentRefused as refusal:
+                self.message_user(request, f"{session}: {refusal.message}", messages.ERROR)
+            else:
+                cancelled += 1
+        if cancelled:
+            self.message_user(
+                request,
+                ngettext("%(count)d session cancelled.", "%(count)d sessions cancelled.", cancelled)
+                % {"count": cancelled},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Enrollment)

@@ -14,7 +14,10 @@ class TrainingConfig(AppConfig):
     def ready(self):
         import rosters
         from talent import roles, scopes
+        from training import notices
         from training.resources import KINDS
+
+        notices.register_kinds()
 
         scopes.add_coordinator_rule(practitioners_enrolled_at_coordinated_bases)
         for kind in KINDS:

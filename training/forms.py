@@ -41,10 +41,16 @@ class ResultForm(forms.Form):
 
     enrollment = forms.IntegerField(widget=forms.HiddenInput)
     attended_hours = forms.DecimalField(
-        label=_("attended hours"), required=False, min_value=0, max_digits=5, decimal_places=1
+        label=_("attended hours"), required=False, min_value=0, max_digits=6, decimal_places=2
     )
     score = forms.DecimalField(label=_("score"), required=False, min_value=0, max_value=100, decimal_places=1)
     note = forms.CharField(label=_("result note"), required=False, max_length=200)
+    override_reason = forms.CharField(
+        label=_("Why the hours differ from the register"),
+        required=False,
+        max_length=500,
+        help_text=_("Needed when the attended hours differ from the register; kept in the audit log."),
+    )
 
     def __init__(self, *args, with_score: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,7 +61,12 @@ class ResultForm(forms.Form):
         data = self.cleaned_data
         # A score stored before the pass mark was removed is kept as it was.
         score = data["score"] if "score" in self.fields else self.initial.get("score")
-        return Result(attended_hours=data["attended_hours"], score=score, note=data["note"])
+        return Result(
+            attended_hours=data["attended_hours"],
+            score=score,
+            note=data["note"],
+            override_reason=data.get("override_reason", ""),
+        )
 
 
 class BaseResultFormSet(forms.BaseFormSet):

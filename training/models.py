@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -241,7 +243,7 @@ class Enrollment(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     # Arrival order on the waitlist; a coordinator moving someone up swaps two values.
     waitlist_order = models.PositiveBigIntegerField(_("waitlist order"), null=True, blank=True)
-    attended_hours = models.DecimalField(_("attended hours"), max_digits=5, decimal_places=1, null=True, blank=True)
+    attended_hours = models.DecimalField(_("attended hours"), max_digits=6, decimal_places=2, null=True, blank=True)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
     result_note = models.CharField(_("result note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
@@ -295,3 +297,101 @@ class Enrollment(models.Model):
             return None
         ahead = Q(waitlist_order__lt=self.waitlist_order) | Q(waitlist_order=self.waitlist_order, pk__lt=self.pk)
         return self.session.enrollments.waitlist().filter(ahead).count() + 1
+
+
+class Meeting(models.Model):
+    """One class meeting (课次) of a session: its hours add up to the course's."""
+
+    session = models.ForeignKey(
+        CourseSession, verbose_name=_("course session"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2, help_text=_("Class hours (学时)."))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date", "starts_at", "pk"]
+        verbose_name = _("class meeting")
+        verbose_name_plural = _("class meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_it_starts",
+                violation_error_message=_("A meeting ends after it starts."),
+                violation_error_code="times_out_of_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0),
+                name="meeting_hours_positive",
+                violation_error_message=_("A meeting has more than zero hours."),
+                violation_error_code="hours_not_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session.course.title} · {self.date:%Y-%m-%d} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+    @property
+    def start(self):
+        """The start as an aware datetime in the site's time zone."""
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.starts_at))
+
+    @property
+    def end(self):
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.ends_at))
+
+
+class Attendance(models.Model):
+    """One trainee at one meeting: how they attended and how it was taken."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        LATE = "late", _("Late")
+        LEFT_EARLY = "left_early", _("Left early")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excused")
+
+    class Method(models.TextChoices):
+        QR = "qr", _("QR code")
+        COORDINATOR = "coordinator", _("By the coordinator")
+        IMPORT = "import", _("Sign-in sheet import")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("class meeting"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    trainee = models.ForeignKey(
+        Practitioner, verbose_name=_("trainee"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    status = models.CharField(_("attendance"), max_length=20, choices=Status.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    method = models.CharField(_("taken by"), max_length=20, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["meeting", "trainee__name", "pk"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        permissions = [("import_attendance", _("Can import sign-in sheets"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "trainee"],
+                name="one_attendance_per_meeting_and_trainee",
+                violation_error_message=_("This person's attendance at this meeting is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="excused") | ~Q(reason=""),
+                name="attendance_excused_has_reason",
+                violation_error_message=_("Give the reason for the absence."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trainee} · {self.meeting}"

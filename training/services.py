@@ -13,8 +13,6 @@ started really ended early (audited; its end date then moves to that day).
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 from talent import services as talent_services
 from talent.audit import record_event
 from talent.models import LearningRecord, Practitioner, User
+from training import notices, register
 from training.models import QUALIFICATION_ORDER, Course, CourseSession, Enrollment
 
 ATTENDANCE_TO_COMPLETE = Decimal("0.8")
@@ -106,6 +105,7 @@ def enroll(*, trainee: Practitioner, session: CourseSession) -> Enrollment:
             enrollment.save()
     except IntegrityError:
         raise EnrollmentRefused(_("You are already enrolled or on the waitlist."), code="already_enrolled") from None
+    notices.enrolled(enrollment)
     return enrollment
 
 
@@ -232,26 +232,8 @@ def _fill_seats(session: CourseSession) -> list[Enrollment]:
         enrollment.status = Enrollment.Status.ENROLLED
         enrollment.waitlist_order = None
         enrollment.save(update_fields=["status", "waitlist_order", "updated_at"])
-        transaction.on_commit(lambda e=enrollment: _tell_promoted(e, session))
+    notices.promoted(promoted, session)
     return promoted
-
-
-def _tell_promoted(enrollment: Enrollment, session: CourseSession) -> None:
-    trainee = enrollment.trainee
-    address = trainee.email or (trainee.user.email if trainee.user else "")
-    if not address:
-        return
-    send_mail(
-        subject=_("A seat is yours: %(session)s") % {"session": session},
-        message=_(
-            "Dear %(name)s,\n\nA seat has become free in %(session)s and you are now enrolled.\n"
-            "If you can no longer attend, please cancel so the next person can take it: %(url)s\n"
-        )
-        % {"name": trainee.name, "session": session, "url": settings.SITE_BASE_URL + session.get_absolute_url()},
-        from_email=None,
-        recipient_list=[address],
-        fail_silently=True,
-    )
 
 
 @transaction.atomic
@@ -279,6 +261,8 @@ class Result:
     attended_hours: Decimal | None
     score: Decimal | None = None
     note: str = ""
+    #: Why the attended hours differ from what the register gives (audited).
+    override_reason: str = ""
 
 
 @transaction.atomic
@@ -292,7 +276,11 @@ def record_results(
 ) -> int:
     """Record attended hours and scores, keyed by enrolment id, once the
     session has reached its end date (see `_check_ended_or_end_early` for an
-    administrator's override). Returns how many rows changed."""
+    administrator's override). Returns how many rows changed.
+
+    Where the session's register is kept, attended hours that differ from
+    what it gives (and from what was recorded before) need a reason, which
+    goes into the audit log."""
     session = _lock_session(session)
     _check_manager(by, session)
     if session.status in (CourseSession.Status.FINISHED, CourseSession.Status.CANCELLED):
@@ -300,7 +288,8 @@ def record_results(
     _check_ended_or_end_early(session, by=by, ended_early=ended_early, reason=reason, event="results_early")
     course_hours = session.course.hours
     enrollments = session.enrollments.filter(pk__in=results, status=Enrollment.Status.ENROLLED).select_for_update()
-    changed = []
+    from_register = register.register_hours(session) if register.register_kept(session) else None
+    changed, overrides = [], []
     for enrollment in enrollments:
         result = results[enrollment.pk]
         if result.attended_hours is not None and not 0 <= result.attended_hours <= course_hours:
@@ -314,6 +303,20 @@ def record_results(
                 _("%(name)s: the score must be between 0 and 100.") % {"name": enrollment.trainee.name},
                 code="score_out_of_range",
             )
+        if from_register is not None and result.attended_hours is not None:
+            registered = from_register.get(enrollment.trainee_id, Decimal(0))
+            if result.attended_hours not in (registered, enrollment.attended_hours):
+                if not result.override_reason.strip():
+                    raise EnrollmentRefused(
+                        _("%(name)s: the register gives %(register)s hours; give the reason for entering %(hours)s.")
+                        % {
+                            "name": enrollment.trainee.name,
+                            "register": _hours_text(registered),
+                            "hours": _hours_text(result.attended_hours),
+                        },
+                        code="override_reason_required",
+                    )
+                overrides.append((enrollment, registered, result))
         enrollment.attended_hours = result.attended_hours
         enrollment.score = result.score
         enrollment.result_note = result.note
@@ -321,7 +324,20 @@ def record_results(
     # Saved one by one (not bulk_update) so that the audit log records each result.
     for enrollment in changed:
         enrollment.save(update_fields=["attended_hours", "score", "result_note"])
+    for enrollment, registered, result in overrides:
+        record_event(
+            enrollment,
+            event="attendance_override",
+            actor=by,
+            reason=result.override_reason.strip(),
+            data={"register_hours": _hours_text(registered), "attended_hours": _hours_text(result.attended_hours)},
+        )
     return len(changed)
+
+
+def _hours_text(hours: Decimal) -> str:
+    """5.00 as 5, 7.50 as 7.5."""
+    return f"{hours.normalize():f}"
 
 
 def passes(enrollment: Enrollment, course: Course) -> bool:
@@ -362,8 +378,14 @@ def finish_session(
     course = session.course
     now = timezone.now()
     completed = failed = 0
+    finished = []
+    # Hours nobody entered come from the register, where it is kept.
+    from_register = register.register_hours(session) if register.register_kept(session) else None
     for enrollment in session.enrollments.filter(status=Enrollment.Status.ENROLLED).select_related("trainee"):
         enrollment.finished_at = now
+        finished.append(enrollment)
+        if enrollment.attended_hours is None and from_register is not None:
+            enrollment.attended_hours = from_register.get(enrollment.trainee_id, Decimal(0))
         if passes(enrollment, course):
             enrollment.status = Enrollment.Status.COMPLETED
             completed += 1
@@ -378,7 +400,7 @@ def finish_session(
         else:
             enrollment.status = Enrollment.Status.FAILED
             failed += 1
-        enrollment.save(update_fields=["status", "finished_at", "updated_at"])
+        enrollment.save(update_fields=["status", "finished_at", "attended_hours", "updated_at"])
     # Nobody is waiting for a seat in a finished session any more. Saved one by
     # one (not update()) so that the audit log records each cancellation.
     for enrollment in session.enrollments.filter(status=Enrollment.Status.WAITLISTED):
@@ -389,4 +411,30 @@ def finish_session(
         enrollment.save(update_fields=["status", "waitlist_order", "cancelled_at", "result_note"])
     session.status = CourseSession.Status.FINISHED
     session.save(update_fields=["status"])
+    notices.results(session, finished)
     return FinishSummary(completed=completed, failed=failed)
+
+
+@transaction.atomic
+def cancel_session(*, session: CourseSession, by: User | None, reason: str = "") -> int:
+    """Cancel a session that has not finished: every live enrolment is
+    cancelled and its trainee told why. Returns how many people were enrolled
+    or waiting."""
+    session = _lock_session(session)
+    _check_manager(by, session)
+    if session.status in (CourseSession.Status.FINISHED, CourseSession.Status.CANCELLED):
+        raise EnrollmentRefused(_("Only a session that has not finished can be cancelled."), code="cannot_cancel")
+    now = timezone.now()
+    live = list(session.enrollments.live().select_for_update(of=("self",)).select_related("trainee"))
+    # Saved one by one (not update()) so that the audit log records each cancellation.
+    for enrollment in live:
+        enrollment.status = Enrollment.Status.CANCELLED
+        enrollment.waitlist_order = None
+        enrollment.cancelled_at = now
+        enrollment.result_note = _("Session cancelled")
+        enrollment.save(update_fields=["status", "waitlist_order", "cancelled_at", "result_note", "updated_at"])
+    session.status = CourseSession.Status.CANCELLED
+    session.save(update_fields=["status"])
+    record_event(session, event="session_cancelled", actor=by, reason=reason.strip())
+    notices.session_cancelled(session, live, reason.strip())
+    return len(live)

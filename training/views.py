@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from rosters import exports
 from talent import ledger
 from talent.models import Practitioner
-from training import services
+from training import register, services
 from training.forms import CapacityForm, CatalogueFilterForm, EarlyEndForm, ResultFormSet, with_full_attendance
 from training.models import CourseSession, Enrollment
 
@@ -54,6 +54,7 @@ def session_detail(request, pk):
         "enrollment": enrollment,
         "refusal": refusal,
         "prerequisites": session.course.prerequisites.all(),
+        "meetings": session.meetings.all(),
         "can_manage": request.user.is_authenticated and services.can_manage(request.user, session),
     }
     return render(request, "training/session_detail.html", context)
@@ -105,6 +106,9 @@ def my_enrollments(request):
     enrollments = list(
         trainee.enrollments.current().select_related("session__course__base").order_by("-session__start_date", "-pk")
     )
+    attended = register.attendance_of(trainee, [e.session for e in enrollments if e.status in register.SEATED])
+    for enrollment in enrollments:
+        enrollment.meeting_rows = attended.get(enrollment.session_id, [])
     groups = [
         (label, [e for e in enrollments if e.status == status])
         for status, label in Enrollment.Status.choices
@@ -148,9 +152,12 @@ def session_roster(request, pk):
         session.enrollments.current().select_related("trainee__organization").order_by("waitlist_order", "created_at")
     )
     roster = {status: [e for e in enrollments if e.status == status] for status in Enrollment.Status.values}
+    meetings, attendance_rows = register.grid(session, [e for e in enrollments if e.status in register.SEATED])
     context = {
         "session": session,
         "roster": roster,
+        "meetings": meetings,
+        "attendance_rows": attendance_rows,
         "capacity_form": CapacityForm(instance=session),
         "early_form": EarlyEndForm(prefix="early"),
         **_before_the_end(request, session),
@@ -206,8 +213,16 @@ def session_results(request, pk):
         .select_related("trainee")
         .order_by("trainee__name")
     )
+    # Hours not entered yet come from the register, where it is kept.
+    register_kept = register.register_kept(session)
+    from_register = register.register_hours(session) if register_kept else {}
     initial = [
-        {"enrollment": e.pk, "attended_hours": e.attended_hours, "score": e.score, "note": e.result_note}
+        {
+            "enrollment": e.pk,
+            "attended_hours": e.attended_hours if e.attended_hours is not None else from_register.get(e.trainee_id),
+            "score": e.score,
+            "note": e.result_note,
+        }
         for e in enrollments
     ]
     data = request.POST or None
@@ -233,6 +248,7 @@ def session_results(request, pk):
         "formset": formset,
         "rows": list(zip(enrollments, formset, strict=False)),
         "with_score": with_score,
+        "register_kept": register_kept,
         "early_form": early_form,
         **_before_the_end(request, session),
     }
@@ -262,6 +278,24 @@ def session_finish(request, pk):
             )
             if summary.completed:
                 return redirect("certificates:session-batch", pk=session.pk)
+    return redirect("training:session-roster", pk=session.pk)
+
+
+@require_POST
+@login_required
+def cancel_session(request, pk):
+    """Call the whole session off: every enrolment is cancelled and each person told, with the reason."""
+    session = get_object_or_404(_managed_sessions(request.user), pk=pk)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, _("Give the reason the session is cancelled: the people enrolled are told it."))
+        return redirect("training:session-roster", pk=session.pk)
+    try:
+        told = services.cancel_session(session=session, by=request.user, reason=reason)
+    except services.EnrollmentRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Session cancelled; %(count)d people were told.") % {"count": told})
     return redirect("training:session-roster", pk=session.pk)
 
 

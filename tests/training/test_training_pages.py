@@ -168,8 +168,9 @@ def test_roster_queries_are_pinned(client, ended, coordinator_a, django_assert_n
     # 1 the login session, 2 the user, 3 their roles, 4 the session within
     # their bases, 5 the roster (people and organisations joined), 6 the
     # navigation's own-record check, 7-8 the user's and their roles'
-    # permissions (menu and masked resident IDs).
-    with django_assert_num_queries(8):
+    # permissions (menu and masked resident IDs), 9 the unread notifications (user menu),
+    # 10 the session's class meetings (the attendance grid).
+    with django_assert_num_queries(10):
         assert client.get(reverse("training:session-roster", args=[ended.pk])).status_code == 200
 
 
@@ -183,8 +184,10 @@ def test_my_courses_queries_are_pinned(client, trainee, training_base_a, django_
 
     # 1 the login session, 2 the user, 3 their roles, 4 their registry record,
     # 5 their enrolments (sessions, courses and bases joined), 6 the
-    # navigation's own-record check, 7-8 permissions for the menu.
-    with django_assert_num_queries(8):
+    # navigation's own-record check, 7-8 permissions for the menu, 9 the
+    # unread notifications (user menu), 10 the class meetings of those sessions
+    # (and, when they have any, 11 my attendance at them).
+    with django_assert_num_queries(10):
         assert client.get(reverse("training:my-enrollments")).status_code == 200
 
 

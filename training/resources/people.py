@@ -29,7 +29,11 @@ from training.models import Enrollment
 # Refusals about the session as a whole, not about the person in the row: the
 # import reports them once for the file.
 SESSION_REFUSALS = {"not_open", "not_yet_open", "closed", "finished", "cannot_finish", "before_end", "not_allowed"}
-RESULT_REFUSAL_COLUMNS = {"hours_out_of_range": "attended_hours", "score_out_of_range": "score"}
+RESULT_REFUSAL_COLUMNS = {
+    "hours_out_of_range": "attended_hours",
+    "score_out_of_range": "score",
+    "override_reason_required": "attended_hours",
+}
 
 
 # --- People in a roster: by resident ID, with the name as a cross-check --------
@@ -303,8 +307,13 @@ class ResultResource(SessionRowResource):
             raise ValidationError(errors)
 
     def do_instance_save(self, instance, is_create):
+        # Where the session's register is kept, hours that differ from it need
+        # a reason: the row's note gives it.
         result = services.Result(
-            attended_hours=instance.attended_hours, score=instance.score, note=instance.result_note
+            attended_hours=instance.attended_hours,
+            score=instance.score,
+            note=instance.result_note,
+            override_reason=instance.result_note,
         )
         try:
             services.record_results(session=self.session, results={instance.pk: result}, by=self.user)
