@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.figures import Scope
+from reports.models import Indicator, RequiredFix
 
 SELECT = "form-select form-select-sm"
 
@@ -44,3 +45,28 @@ class YearForm(forms.Form):
 
     def chosen_year(self) -> int:
         return self.cleaned_data["year"] if self.is_valid() else self.this_year
+
+
+class IndicatorEntryForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("indicator"), queryset=Indicator.objects.none())
+    value = forms.DecimalField(label=_("value"), max_digits=9, decimal_places=1)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+    evidence = forms.FileField(label=_("evidence"), required=False, help_text=_("PDF or Word (DOCX)."))
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(base_kind=kind, active=True)
+
+
+class CommentsForm(forms.Form):
+    comments = forms.CharField(label=_("reviewer comments"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequiredFixForm(forms.Form):
+    description = forms.CharField(label=_("required fix"), max_length=300)
+    due_date = forms.DateField(label=_("due date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class FixFollowUpForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"), choices=RequiredFix.Status.choices)
+    follow_up = forms.CharField(label=_("follow-up"), max_length=300, required=False)
