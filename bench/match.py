@@ -11,6 +11,12 @@ Reports the time and peak memory of `matching.assign` and the share of trainees
 placed at their first and top-three choices, next to first come, first served
 (`matching.greedy`, arrival in trainee id order) on the same instance.
 
+Then the explanations (placements.explanations): `explain_solver_seconds` is
+the solver's part alone; `explain_seconds` is the whole background task on the
+database (`explain_round`: read the round, explain, write every proposal's
+explanation), target < 60 s; `explained` counts the proposals below the first
+choice that got an explanation, out of `below_first` (they must be equal).
+
 Run from the repository root: .venv/bin/python bench/match.py
 The last line printed is one JSON object with the figures.
 """
@@ -25,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from placements.matching import Assignment, Choice, assign, greedy
+from placements.matching import Assignment, Choice, assign, costs, greedy
 
 SEED = 2026
 TRAINEES = 3000
@@ -34,6 +40,10 @@ POSITIONS_PER_BASE = 50
 SEATS = (1, 20)
 PREFERENCES = 5
 SLOW_SECONDS = 10
+
+
+def round_to(seconds: float) -> float:
+    return round(seconds, 3)
 
 
 def make_instance() -> tuple[list[Choice], dict[int, int], list[int]]:
@@ -74,6 +84,11 @@ def run() -> dict:
     if again.placed != optimal.placed:
         print("!!! WARNING: two runs of assign on the same instance gave different results !!!")
 
+    started = time.perf_counter()
+    explained = costs(choices, capacity, optimal)
+    explain_solver_seconds = time.perf_counter() - started
+    print(f"explanations (solver only): {explain_solver_seconds:.2f} s for {sum(map(len, explained.values()))} choices")
+
     first_come = greedy(choices, capacity, trainees)
     first, top3 = shares(optimal)
     greedy_first, greedy_top3 = shares(first_come)
@@ -102,6 +117,7 @@ def run() -> dict:
         "trainees": TRAINEES,
         "seats": seats,
         "seconds": round(seconds, 3),
+        "explain_solver_seconds": round(explain_solver_seconds, 3),
         "peak_mb": round(peak / 2**20, 1),
         "placed": len(optimal.placed),
         "first_choice_share": first,
@@ -112,8 +128,9 @@ def run() -> dict:
     }
 
 
-def service_run(choices: list[Choice], capacity: dict[int, int]) -> None:
-    """Load the instance into a throwaway database and time `match_round` on it."""
+def service_run(choices: list[Choice], capacity: dict[int, int]) -> dict:
+    """Load the instance into a throwaway database, time `match_round` on it,
+    then the explanations' background task."""
     import datetime
     import os
 
@@ -125,8 +142,8 @@ def service_run(choices: list[Choice], capacity: dict[int, int]) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from placements import services
-    from placements.models import PlacementRound, Position, PracticeBase, Preference
+    from placements import explanations, services
+    from placements.models import Placement, PlacementRound, Position, PracticeBase, Preference
     from talent import resident_id
     from talent.models import Practitioner, SubDistrict, User
 
@@ -168,11 +185,27 @@ def service_run(choices: list[Choice], capacity: dict[int, int]) -> None:
         report = services.match_round(round=round, by=organiser)
         seconds = time.perf_counter() - started
         print(f"match_round on {connection.vendor} (database included): {seconds:.2f} s, {report.placed} placed")
+        PlacementRound.objects.filter(pk=round.pk).update(published_at=timezone.now())
+        started = time.perf_counter()
+        explanations.explain_round(round.pk)
+        explain_seconds = time.perf_counter() - started
+        below_first = Placement.objects.filter(round=round, preference_rank__gt=1)
+        figures = {
+            "explain_seconds": round_to(explain_seconds),
+            "explained": below_first.filter(explanation__isnull=False).count(),
+            "below_first": below_first.count(),
+        }
+        print(f"explain_round on {connection.vendor} (database included): {explain_seconds:.2f} s, {figures}")
+        if explain_seconds >= 60:
+            print(f"!!! WARNING: the explanations took {explain_seconds:.1f} s (target 60 s) !!!")
+        if figures["explained"] != figures["below_first"]:
+            print("!!! WARNING: some placements below the first choice have no explanation !!!")
+        return figures
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
     figures = run()
-    service_run(*make_instance()[:2])
+    figures |= service_run(*make_instance()[:2])
     print(json.dumps(figures))

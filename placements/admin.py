@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position, PracticeBase
+from placements.models import (
+    Appeal,
+    Competency,
+    Evaluation,
+    HourLog,
+    LearningAgreement,
+    Placement,
+    PlacementRound,
+    Position,
+    PracticeBase,
+    SeatOffer,
+)
 from rosters.admin import RosterExportMixin
 from talent.models import User
 from talent.roles import Role
@@ -22,6 +33,7 @@ class PracticeBaseAdmin(admin.ModelAdmin):
 @admin.register(PlacementRound)
 class PlacementRoundAdmin(admin.ModelAdmin):
     list_display = ["name", "internship_start", "internship_end", "preference_deadline", "status", "required_hours"]
+    readonly_fields = ["published_at", "explained_at"]
     list_filter = ["status"]
     search_fields = ["name"]
     filter_horizontal = ["organisers"]
@@ -72,3 +84,52 @@ class EvaluationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     list_select_related = ["placement__trainee", "mentor"]
     readonly_fields = [f.name for f in Evaluation._meta.fields]
+
+
+@admin.register(Competency)
+class CompetencyAdmin(admin.ModelAdmin):
+    """The evaluation rubric: competencies, weights and what each level 1–5 looks like."""
+
+    list_display = ["name", "weight", "order", "active"]
+    list_editable = ["weight", "order", "active"]
+    fieldsets = [
+        (None, {"fields": ["name", "weight", "order", "active"]}),
+        (_("Level descriptors"), {"fields": ["level_1", "level_2", "level_3", "level_4", "level_5"]}),
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        # A competency that has been rated stays (set it out of use instead).
+        return obj is None or not obj.ratings.exists()
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = ["trainee", "round", "status", "created_at", "resolved_by"]
+    list_filter = ["round", "status"]
+    list_select_related = ["trainee", "round", "resolved_by"]
+    # Appeals are answered on the round page, where the rules are kept.
+    readonly_fields = [f.name for f in Appeal._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SeatOffer)
+class SeatOfferAdmin(admin.ModelAdmin):
+    list_display = ["trainee", "position", "status", "offered_at", "respond_by"]
+    list_filter = ["round", "status"]
+    list_select_related = ["trainee", "position__base__sub_district"]
+    readonly_fields = [f.name for f in SeatOffer._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LearningAgreement)
+class LearningAgreementAdmin(admin.ModelAdmin):
+    list_display = ["placement", "revision", "trainee_confirmed_at", "supervisor_confirmed_at", "tutor_confirmed_at"]
+    list_select_related = ["placement__trainee", "placement__position__base__sub_district"]
+    readonly_fields = [f.name for f in LearningAgreement._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -12,6 +12,25 @@ def practitioners_at_coordinated_practice_bases(user) -> Q:
     )
 
 
+def register_notifications() -> None:
+    """The kinds of the internship's lifecycle (placements.appeals, offers, agreements, journals)."""
+    from notifications.kinds import Kind, register
+    from notifications.reminders import reminder
+    from placements import offers
+
+    for code, label in (
+        ("placements.published", _("Internship proposal published, with the appeal window")),
+        ("placements.appeal_resolved", _("Internship appeal answered")),
+        ("placements.seat_offered", _("A freed internship seat offered to you")),
+        ("placements.answer_due", _("Accept or decline your internship soon")),
+        ("placements.agreement_to_confirm", _("A learning agreement to confirm")),
+        ("placements.journal_comment", _("Your tutor commented on your journal")),
+    ):
+        name = code.split(".", 1)[1]
+        register(Kind(code=code, label=label, template=f"placements/notifications/{name}"))
+    reminder("placements.answer_due")(offers.answers_due)
+
+
 class PlacementsConfig(AppConfig):
     name = "placements"
     verbose_name = _("Placements")
@@ -21,6 +40,10 @@ class PlacementsConfig(AppConfig):
         from placements.resources import KINDS
         from talent import roles, scopes
 
+        register_notifications()
+        from placements import notices
+
+        notices.register_kinds()
         scopes.add_coordinator_rule(practitioners_at_coordinated_practice_bases)
         for kind in KINDS:
             rosters.register(kind)

@@ -3,7 +3,9 @@
 Lock order. A write that locks several rows takes them in this order, and
 only in this order, so that two writes never wait for each other in a cycle:
 
-    round → positions (by id) → placement → hour logs → evaluations
+    round → positions (by id) → placement → agreement, journal entries, hour logs → evaluations
+
+(The lifecycle modules — appeals, offers, agreements, journals, rubrics — keep it too.)
 
 - Changes that take a seat lock the round, then the position rows (in id order
   when there are two), and count the seats under the lock, so capacity holds
@@ -25,32 +27,35 @@ A completed placement is announced (`placements.signals.placement_completed`)
 after the commit; the certificates app issues the certificate.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from auditlog.models import LogEntry
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from placements import matching, signals
-from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position, Preference
+from placements import completion, matching, notices, rubrics
+from placements.errors import PlacementRefused
+from placements.models import (
+    Appeal,
+    Evaluation,
+    HourLog,
+    LearningAgreement,
+    NotAcceptable,
+    Placement,
+    PlacementRound,
+    Position,
+    Preference,
+)
 from rosters.audit import record_bulk
 from talent.audit import record_event
 from talent.models import Practitioner, User
 from training.models import Enrollment
 
 MAX_PREFERENCES = 5
-
-
-class PlacementRefused(Exception):
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 def completed_course_ids(trainee: Practitioner) -> set[int]:
@@ -89,8 +94,11 @@ def ineligibility(trainee: Practitioner, position: Position, *, completed: set[i
 
 
 @transaction.atomic
-def submit_preferences(*, trainee: Practitioner, round: PlacementRound, positions: list[Position]) -> list[Preference]:
-    """Replace the trainee's ranked choices (first = rank 1) for the round."""
+def submit_preferences(
+    *, trainee: Practitioner, round: PlacementRound, positions: list[Position], statements: list[str] | None = None
+) -> list[Preference]:
+    """Replace the trainee's ranked choices (first = rank 1) for the round,
+    each with an optional short statement to the base (`statements`, in the same order)."""
     round = PlacementRound.objects.select_for_update().get(pk=round.pk)
     if not round.accepts_preferences():
         raise PlacementRefused(_("This round is not taking preferences now."), code="not_collecting")
@@ -106,18 +114,25 @@ def submit_preferences(*, trainee: Practitioner, round: PlacementRound, position
         if reason:
             raise PlacementRefused(reason, code="not_eligible")
     Preference.objects.filter(trainee=trainee, round=round).delete()
+    statements = list(statements or []) + [""] * len(positions)
     return Preference.objects.bulk_create(
-        Preference(trainee=trainee, round=round, position=position, rank=rank)
+        Preference(trainee=trainee, round=round, position=position, rank=rank, statement=statements[rank - 1][:300])
         for rank, position in enumerate(positions, start=1)
     )
 
 
-def _waiting_trainees_and_eligible_choices(
-    round: PlacementRound, positions: list[Position]
+def waiting_trainees_and_eligible_choices(
+    round: PlacementRound, positions: list[Position], *, include_proposed: bool = False
 ) -> tuple[dict[int, Practitioner], list[matching.Choice]]:
-    """Everyone with preferences and no placement in the round, and their
-    eligible choices, in a fixed number of queries."""
-    already_placed = round.placements.filter(status__in=Placement.LIVE_STATUSES).values("trainee")
+    """Everyone with preferences and no placement in the round (with
+    `include_proposed`, also those holding a proposal: the matching's own
+    instance), and their eligible choices, in a fixed number of queries. A
+    choice is eligible when the courses are done, no other placement overlaps
+    and the base has not marked the trainee not acceptable there."""
+    placed = round.placements.filter(status__in=Placement.LIVE_STATUSES)
+    if include_proposed:
+        placed = placed.exclude(status=Placement.Status.PROPOSED)
+    already_placed = placed.values("trainee")
     preferences = list(
         round.preferences.exclude(trainee__in=already_placed).select_related("trainee").order_by("trainee", "rank")
     )
@@ -134,10 +149,15 @@ def _waiting_trainees_and_eligible_choices(
         .values_list("trainee", flat=True)
     )
     required = {p.pk: {c.pk for c in p.required_courses.all()} for p in positions}
+    refused = set(
+        NotAcceptable.objects.filter(position__round=round, trainee__in=trainees).values_list("trainee", "position")
+    )
     choices = [
         matching.Choice(p.trainee_id, p.position_id, p.rank)
         for p in preferences
-        if p.trainee_id not in clashing and required[p.position_id] <= completed.get(p.trainee_id, set())
+        if p.trainee_id not in clashing
+        and required[p.position_id] <= completed.get(p.trainee_id, set())
+        and (p.trainee_id, p.position_id) not in refused
     ]
     return trainees, choices
 
@@ -153,7 +173,25 @@ NO_ELIGIBLE_POSITION = "no_eligible_position"
 ALL_FULL = "all_full"
 
 
+def seats_held_outside_matching(round: PlacementRound) -> dict[int, int]:
+    """Seats per position held by placements that are not proposals (confirmed by hand or by import)."""
+    return dict(
+        round.placements.filter(status__in=Placement.LIVE_STATUSES)
+        .exclude(status=Placement.Status.PROPOSED)
+        .values("position")
+        .annotate(n=Count("pk"))
+        .values_list("position", "n")
+    )
+
+
 # Who may act -------------------------------------------------------------
+
+
+def _check_not_published(round: PlacementRound) -> None:
+    if round.published_at is not None:
+        raise PlacementRefused(
+            _("The proposals were published to the trainees; change them through their appeals."), code="published"
+        )
 
 
 def _check_organises(round: PlacementRound, by: User) -> None:
@@ -211,15 +249,11 @@ def match_round(*, round: PlacementRound, by: User, override_reason: str = "") -
             _("Matching runs while a round collects preferences or is being matched."), code="status"
         )
     _check_deadline(round, by=by, override_reason=override_reason, event="match_before_deadline")
+    _check_not_published(round)
     positions = list(round.positions.select_for_update().order_by("pk").prefetch_related("required_courses"))
     round.placements.filter(status=Placement.Status.PROPOSED).delete()
-    held = dict(
-        round.placements.filter(status__in=Placement.LIVE_STATUSES)
-        .values("position")
-        .annotate(n=Count("pk"))
-        .values_list("position", "n")
-    )
-    trainees, choices = _waiting_trainees_and_eligible_choices(round, positions)
+    held = seats_held_outside_matching(round)
+    trainees, choices = waiting_trainees_and_eligible_choices(round, positions)
     capacity = {p.pk: p.capacity - held.get(p.pk, 0) for p in positions}
     assignment = matching.assign(choices, capacity, trainees)
     by_id = {p.pk: p for p in positions}
@@ -254,14 +288,40 @@ def confirm_round(*, round: PlacementRound, by: User, override_reason: str = "")
     if round.status != PlacementRound.Status.MATCHING:
         raise PlacementRefused(_("Only a round being matched can be confirmed."), code="status")
     _check_deadline(round, by=by, override_reason=override_reason, event="confirm_before_deadline")
+    if round.takes_appeals():
+        raise PlacementRefused(
+            _("Trainees may appeal until %(deadline)s; confirm the round after that.")
+            % {"deadline": formats.date_format(timezone.localtime(round.appeal_deadline), "DATETIME_FORMAT")},
+            code="appeal_window",
+        )
+    if round.appeals.filter(status=Appeal.Status.OPEN).exists():
+        raise PlacementRefused(_("Resolve the open appeals before confirming the round."), code="appeals_open")
+    # Only what the audit entries (str) and the notifications need: a round
+    # of 3,000 is read in a fraction of a second.
     proposals = list(
-        round.placements.filter(status=Placement.Status.PROPOSED).select_related("trainee__user", "position__base")
+        round.placements.filter(status=Placement.Status.PROPOSED)
+        .select_related("trainee", "position__base__sub_district")
+        .only(
+            "round_id",
+            "status",
+            "confirmed_at",
+            "respond_by",
+            *(f"trainee__{f}" for f in ("name", "user_id", "email", "mobile", "preferred_language")),
+            "position__title",
+            "position__base__address",
+            "position__base__sub_district__name",
+        )
     )
     now = timezone.now()
+    respond_by = now + datetime.timedelta(days=round.response_days)
     for placement in proposals:
         placement.status = Placement.Status.CONFIRMED
         placement.confirmed_at = now
-    Placement.objects.bulk_update(proposals, ["status", "confirmed_at"])
+        placement.respond_by = respond_by
+    # The same values for every row: one UPDATE (bulk_update's CASE over 3,000 rows takes seconds).
+    Placement.objects.filter(pk__in=[p.pk for p in proposals]).update(
+        status=Placement.Status.CONFIRMED, confirmed_at=now, respond_by=respond_by
+    )
     confirmed = {
         "status": [Placement.Status.PROPOSED.value, Placement.Status.CONFIRMED.value],
         "confirmed_at": ["None", str(now)],
@@ -269,7 +329,7 @@ def confirm_round(*, round: PlacementRound, by: User, override_reason: str = "")
     record_bulk(proposals, action=LogEntry.Action.UPDATE, changes=lambda placement: confirmed, actor=by)
     round.status = PlacementRound.Status.CONFIRMED
     round.save(update_fields=["status"])
-    transaction.on_commit(lambda: [_tell_confirmed(p) for p in proposals])
+    notices.confirmed(proposals)
     return len(proposals)
 
 
@@ -287,6 +347,7 @@ def reopen_round(*, round: PlacementRound, by: User, preference_deadline) -> int
     _check_organises(round, by)
     if round.status != PlacementRound.Status.MATCHING:
         raise PlacementRefused(_("Only a round being matched can be reopened."), code="status")
+    _check_not_published(round)
     if preference_deadline <= timezone.now():
         raise PlacementRefused(_("The new preference deadline must be in the future."), code="deadline_past")
     discarded, _by_model = round.placements.filter(status=Placement.Status.PROPOSED).delete()
@@ -294,32 +355,6 @@ def reopen_round(*, round: PlacementRound, by: User, preference_deadline) -> int
     round.preference_deadline = preference_deadline
     round.save(update_fields=["status", "preference_deadline"])
     return discarded
-
-
-def _tell_confirmed(placement: Placement) -> None:
-    trainee = placement.trainee
-    address = trainee.email or (trainee.user.email if trainee.user else "")
-    if not address:
-        return
-    send_mail(
-        subject=_("Your internship placement: %(position)s") % {"position": placement.position},
-        message=_(
-            "Dear %(name)s,\n\nYour internship in %(round)s is confirmed: %(position)s.\n"
-            "See the details and log your hours here: %(url)s\n"
-        )
-        % {
-            "name": trainee.name,
-            "round": placement.round,
-            "position": placement.position,
-            "url": settings.SITE_BASE_URL + "/placements/mine/",
-        },
-        from_email=None,
-        recipient_list=[address],
-        fail_silently=True,
-    )
-
-
-# Placements by hand ----------------------------------------------------------
 
 
 def _lock_round(pk: int) -> PlacementRound:
@@ -339,18 +374,18 @@ def _check_seat(position: Position, trainee: Practitioner) -> None:
     reason = ineligibility(trainee, position)
     if reason:
         raise PlacementRefused(reason, code="not_eligible")
+    if NotAcceptable.objects.filter(position=position, trainee=trainee).exists():
+        raise PlacementRefused(
+            _("%(position)s's base marked %(name)s as not acceptable.") % {"position": position, "name": trainee.name},
+            code="not_acceptable",
+        )
 
 
 def _preference_rank(trainee: Practitioner, position: Position) -> int | None:
     return Preference.objects.filter(trainee=trainee, position=position).values_list("rank", flat=True).first()
 
 
-def _lock_placement(pk: int) -> Placement:
-    return (
-        Placement.objects.select_for_update(of=("self",))
-        .select_related("trainee", "position__supervisor", "round")
-        .get(pk=pk)
-    )
+_lock_placement = completion.lock_placement
 
 
 @transaction.atomic
@@ -367,7 +402,7 @@ def add_placement(*, trainee: Practitioner, position: Position, by: User) -> Pla
     )
     try:
         with transaction.atomic():
-            return Placement.objects.create(
+            placement = Placement.objects.create(
                 trainee=trainee,
                 round=round,
                 position=position,
@@ -380,6 +415,9 @@ def add_placement(*, trainee: Practitioner, position: Position, by: User) -> Pla
         raise PlacementRefused(
             _("%(name)s already has a placement in this round.") % {"name": trainee.name}, code="already_placed"
         ) from None
+    if status == Placement.Status.CONFIRMED:
+        notices.confirmed([placement])
+    return placement
 
 
 @transaction.atomic
@@ -415,7 +453,8 @@ def withdraw_placement(*, placement: Placement, by: User) -> Placement:
     if placement.status not in (Placement.Status.PROPOSED, Placement.Status.CONFIRMED):
         raise PlacementRefused(_("Only proposed or confirmed placements can be withdrawn."), code="status")
     placement.status = Placement.Status.WITHDRAWN
-    placement.save(update_fields=["status", "updated_at"])
+    placement.end_reason = Placement.EndReason.WITHDRAWN
+    placement.save(update_fields=["status", "end_reason", "updated_at"])
     return placement
 
 
@@ -439,6 +478,12 @@ def log_hours(*, placement: Placement, date, hours: Decimal, activity: str) -> H
     round = placement.round
     if placement.status != Placement.Status.CONFIRMED:
         raise PlacementRefused(_("Hours are logged for a confirmed placement."), code="status")
+    agreement = LearningAgreement.objects.filter(placement=placement).first()
+    if agreement is None or not agreement.is_confirmed:
+        raise PlacementRefused(
+            _("Hours are logged once the learning agreement is confirmed by you, the supervisor and the tutor."),
+            code="agreement_not_confirmed",
+        )
     if not round.internship_start <= date <= round.internship_end:
         raise PlacementRefused(_("The date is outside the internship."), code="outside_internship")
     if date > timezone.localdate():
@@ -476,18 +521,27 @@ def review_hour_log(*, log: HourLog, approve: bool, by: User, reason: str = "") 
     log.reviewed_at = timezone.now()
     log.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
     _update_completion(placement)
+    notices.hours_reviewed(log)
     return log
 
 
-def approved_hours(placement: Placement) -> Decimal:
-    return placement.hour_logs.filter(status=HourLog.Status.APPROVED).aggregate(total=Sum("hours"))["total"] or Decimal(
-        0
-    )
+approved_hours = completion.approved_hours
 
 
 @transaction.atomic
-def submit_evaluation(*, placement: Placement, mentor: Practitioner, score: Decimal, comment: str = "") -> Evaluation:
-    """The on-site supervisor's or the tutor's evaluation; each submits once and may revise."""
+def submit_evaluation(
+    *,
+    placement: Placement,
+    mentor: Practitioner,
+    score: Decimal | None = None,
+    comment: str = "",
+    stage: str = Evaluation.Stage.FINAL,
+    ratings: dict[int, tuple[int, str]] | None = None,
+) -> Evaluation:
+    """The on-site supervisor's or the tutor's midterm or final evaluation;
+    each submits once per stage and may revise. With a rubric in use, `ratings`
+    (competency id → (level 1–5, evidence)) gives the score (see
+    `placements.rubrics`); without one, `score` (0–100) is given directly."""
     placement = _lock_placement(placement.pk)
     if placement.status not in (Placement.Status.CONFIRMED, Placement.Status.COMPLETED, Placement.Status.FAILED):
         raise PlacementRefused(_("Only a confirmed placement can be evaluated."), code="status")
@@ -497,56 +551,59 @@ def submit_evaluation(*, placement: Placement, mentor: Practitioner, score: Deci
         role = Evaluation.Role.TUTOR
     else:
         raise PlacementRefused(_("Only the placement's supervisor or tutor can evaluate it."), code="not_mentor")
-    if not Decimal(0) <= score <= Decimal(100):
+    rubric = rubrics.rubric_in_use()
+    if rubric:
+        score = rubrics.weighted_score(rubric, rubrics.checked_ratings(rubric, ratings or {}))
+    elif score is None or not Decimal(0) <= score <= Decimal(100):
         raise PlacementRefused(_("The score is between 0 and 100."), code="score_out_of_range")
     evaluation, _created = Evaluation.objects.update_or_create(
-        placement=placement, role=role, defaults={"mentor": mentor, "score": score, "comment": comment}
+        placement=placement, role=role, stage=stage, defaults={"mentor": mentor, "score": score, "comment": comment}
     )
+    if rubric:
+        rubrics.save_ratings(evaluation, rubric, ratings)
     _update_completion(placement)
     return evaluation
 
 
-def _update_completion(placement: Placement) -> bool:
-    """Apply the completion rule to a placement the caller has locked (and
-    loaded under that lock): it completes when its approved hours reach the
-    round's requirement and both mentors have evaluated, and fails when either
-    evaluation is below the passing score. Returns whether the status changed."""
-    if placement.status not in (Placement.Status.CONFIRMED, Placement.Status.COMPLETED, Placement.Status.FAILED):
-        return False
-    evaluations = list(placement.evaluations.all())
-    hours = approved_hours(placement)
-    if len(evaluations) < 2 or hours < placement.round.required_hours:
-        status = Placement.Status.CONFIRMED
-    elif all(e.score >= settings.PLACEMENT_PASSING_SCORE for e in evaluations):
-        status = Placement.Status.COMPLETED
-    else:
-        status = Placement.Status.FAILED
-    if status == placement.status:
-        return False
-    placement.status = status
-    placement.completed_at = timezone.now() if status == Placement.Status.COMPLETED else None
-    placement.save(update_fields=["status", "completed_at", "updated_at"])
-    if status == Placement.Status.COMPLETED:
-        signals.announce_completion(placement, hours)
-    return True
+# The rule itself lives in placements.completion, shared with the lifecycle modules.
+_update_completion = completion.update_completion
 
 
 def left_behind() -> QuerySet:
     """Confirmed placements that meet the completion rule's conditions (both
-    evaluations, the round's hours approved) yet were not settled: what a
-    crash, or a race before the lock order was kept, can leave."""
+    final evaluations, the round's hours approved, the agreement confirmed,
+    the journals written) yet were not settled: what a crash, or a race before
+    the lock order was kept, can leave."""
     approved = (
         HourLog.objects.filter(placement=OuterRef("pk"), status=HourLog.Status.APPROVED)
         .values("placement")
         .annotate(total=Sum("hours"))
         .values("total")
     )
-    evaluated = Evaluation.objects.filter(placement=OuterRef("pk")).values("placement").annotate(n=Count("pk"))
-    return (
-        Placement.objects.filter(status=Placement.Status.CONFIRMED)
-        .annotate(approved=Subquery(approved), evaluations_given=Subquery(evaluated.values("n")))
-        .filter(approved__gte=F("round__required_hours"), evaluations_given__gte=2)
+    evaluated = (
+        Evaluation.objects.filter(placement=OuterRef("pk"), stage=Evaluation.Stage.FINAL)
+        .values("placement")
+        .annotate(n=Count("pk"))
     )
+    candidates = (
+        Placement.objects.filter(status=Placement.Status.CONFIRMED)
+        .annotate(
+            approved=Subquery(approved),
+            evaluations_given=Subquery(evaluated.values("n")),
+            journal_weeks=Count("journal_entries"),
+        )
+        .filter(
+            approved__gte=F("round__required_hours"),
+            evaluations_given__gte=2,
+            agreement__trainee_confirmed_at__isnull=False,
+            agreement__supervisor_confirmed_at__isnull=False,
+            agreement__tutor_confirmed_at__isnull=False,
+        )
+        .select_related("round")
+    )
+    # Journal weeks are counted against each round's own weeks, in Python.
+    done = [p.pk for p in candidates if p.journal_weeks >= completion.journal_weeks_required(p.round)]
+    return Placement.objects.filter(pk__in=done)
 
 
 def reconcile_completions() -> int:
@@ -568,7 +625,7 @@ def unplaced_with_reasons(round: PlacementRound, *, positions=None) -> list[tupl
     `positions`, only those who ranked at least one of them (a base's
     coordinator sees the people who asked for their base, not the others)."""
     every_position = list(round.positions.prefetch_related("required_courses"))
-    trainees, choices = _waiting_trainees_and_eligible_choices(round, every_position)
+    trainees, choices = waiting_trainees_and_eligible_choices(round, every_position)
     if positions is not None:
         asked = set(round.preferences.filter(position__in=positions).values_list("trainee", flat=True))
         trainees = {pk: t for pk, t in trainees.items() if pk in asked}

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from placements import services
+from placements import lifecycle_views, rubrics, selectors, services
 from placements.forms import (
     EvaluationForm,
     HourLogForm,
@@ -16,10 +16,12 @@ from placements.forms import (
     OverrideForm,
     PreferencesForm,
     ReopenForm,
+    ResolveAppealForm,
     ReviewForm,
+    RubricEvaluationForm,
     TutorForm,
 )
-from placements.models import HourLog, Placement, PlacementRound, Position
+from placements.models import Appeal, HourLog, Placement, PlacementRound, Position
 from rosters import exports
 from talent.models import Practitioner
 
@@ -53,8 +55,10 @@ def my_placements(request):
         preference_forms.append((round, PreferencesForm(round=round, initial=initial, prefix=f"round{round.pk}")))
     placements = (
         trainee.placements.exclude(status=Placement.Status.WITHDRAWN)
-        .select_related("round", "position__base__sub_district", "position__supervisor", "tutor")
-        .prefetch_related("hour_logs", "evaluations")
+        # A proposal is the trainee's to see once the organisers publish it.
+        .exclude(status=Placement.Status.PROPOSED, round__published_at__isnull=True)
+        .select_related("round", "position__base__sub_district", "position__supervisor", "tutor", "agreement")
+        .prefetch_related("hour_logs", "evaluations", "appeals")
         .order_by("-round__internship_start")
     )
     mentored = (
@@ -68,7 +72,7 @@ def my_placements(request):
         "preference_forms": preference_forms,
         "placements": [(p, services.approved_hours(p), HourLogForm(prefix=f"log{p.pk}")) for p in placements],
         "mentored": mentored,
-    }
+    } | lifecycle_views.trainee_context(trainee, list(placements))
     return render(request, "placements/my_placements.html", context)
 
 
@@ -85,7 +89,12 @@ def submit_preferences(request, round_pk):
             messages.error(request, error)
         return redirect("placements:mine")
     try:
-        services.submit_preferences(trainee=trainee, round=round, positions=form.cleaned_data["positions"])
+        services.submit_preferences(
+            trainee=trainee,
+            round=round,
+            positions=form.cleaned_data["positions"],
+            statements=form.cleaned_data["statements"],
+        )
     except services.PlacementRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -151,6 +160,10 @@ def manage_round(request, pk):
         .prefetch_related("evaluations")
         .order_by("position__base", "position__code", "trainee__name")
     )
+    rows = list(positions)
+    histogram = selectors.rank_histogram(rows)
+    for position in rows:
+        position.ranked_by = sorted(histogram[position.pk].items())
     matching = round.status == PlacementRound.Status.MATCHING
     before_deadline = round.before_deadline()
     context = {
@@ -160,9 +173,13 @@ def manage_round(request, pk):
         "before_deadline": before_deadline,
         # Only an administrator may go ahead before the deadline, with a reason.
         "may_override": before_deadline and request.user.is_administrator,
-        "positions": positions,
+        "positions": rows,
         "placements": placements,
         "chart": rank_chart(services.rank_counts(round, positions=positions)),
+        "appeals": Appeal.objects.filter(round=round, placement__position__in=positions)
+        .select_related("trainee", "placement__position__base__sub_district")
+        .order_by("status", "created_at"),
+        "resolve_form": ResolveAppealForm(positions=positions),
         "unplaced": services.unplaced_with_reasons(round, positions=positions) if matching else [],
         "manual_form": ManualPlacementForm(positions=positions),
         "override_form": OverrideForm(),
@@ -358,16 +375,20 @@ def evaluate(request, pk):
     placement = get_object_or_404(Placement.objects.select_related("trainee", "position__supervisor", "round"), pk=pk)
     if mentor is None or mentor.pk not in (placement.position.supervisor_id, placement.tutor_id):
         raise Http404
-    form = EvaluationForm(request.POST or None)
+    rubric = rubrics.rubric_in_use()
+    form = RubricEvaluationForm(request.POST or None, rubric=rubric) if rubric else EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if rubric:
+            data = {"stage": data["stage"], "comment": data["comment"], "ratings": form.ratings()}
         try:
-            services.submit_evaluation(placement=placement, mentor=mentor, **form.cleaned_data)
+            services.submit_evaluation(placement=placement, mentor=mentor, **data)
         except services.PlacementRefused as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(request, _("Your evaluation was saved."))
             return redirect("home")
-    return render(request, "placements/evaluate.html", {"placement": placement, "form": form})
+    return render(request, "placements/evaluate.html", {"placement": placement, "form": form, "rubric": rubric})
 
 
 @login_required

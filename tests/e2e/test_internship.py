@@ -4,10 +4,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from placements.models import HourLog, PlacementRound, Position
+from placements.models import HourLog, Placement, PlacementRound, Position
 from talent.roles import Role
 from tests.e2e.test_enrolment import sign_in, sign_out
-from tests.factories import PracticeBaseFactory, PractitionerFactory, UserFactory
+from tests.factories import PracticeBaseFactory, PractitionerFactory, UserFactory, meet_internship_requirements
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +53,8 @@ def test_trainee_ranks_coordinator_matches_and_trainee_logs_hours(page):
     page.get_by_role("button", name="确认本轮").click()
     expect(page.get_by_test_id("placement-row")).to_contain_text("已确认")
     sign_out(page)
+    # Hours open under a confirmed learning agreement (its own browser test: test_internship_lifecycle.py).
+    meet_internship_requirements(Placement.objects.get())
 
     sign_in(page, "intern@example.com")
     page.goto("/placements/mine/")

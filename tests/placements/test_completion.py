@@ -15,7 +15,7 @@ from certificates.models import Certificate
 from placements import services
 from placements.models import Evaluation, HourLog, Placement
 from placements.signals import placement_completed
-from tests.factories import PractitionerFactory
+from tests.factories import PractitionerFactory, meet_internship_requirements
 
 
 @pytest.fixture
@@ -30,6 +30,7 @@ def nearly_done(round_a, base_a, make_position, supervisor):
         placement = Placement.objects.create(
             trainee=PractitionerFactory(), round=round_a, position=position, tutor=tutor, status="confirmed"
         )
+        meet_internship_requirements(placement)
         today = timezone.localdate()
         HourLog.objects.create(placement=placement, date=today, hours=Decimal(8), activity="x", status="approved")
         last_log = HourLog.objects.create(

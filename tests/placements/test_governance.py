@@ -147,8 +147,8 @@ def test_organiser_sees_the_whole_round(client, city, coordinator_a, administrat
 
 # The session, the user, the user's roles, the rounds the user organises, the
 # layout's practitioner and the user's and roles' permissions (3), the rounds,
-# their organisers.
-MANAGE_ROUNDS_QUERIES = 9
+# their organisers, the unread notifications (user menu).
+MANAGE_ROUNDS_QUERIES = 10
 
 
 def test_manage_rounds_lists_rounds_organised_or_with_an_own_position(

@@ -161,3 +161,19 @@ def test_weights_refuse_a_problem_too_large_to_solve_exactly():
 
 def test_weights_accept_a_round_of_a_few_thousand_trainees():
     assert Weights.for_size(3000).unplaced * 3000 < 2**53
+
+
+@settings(max_examples=200, deadline=None)
+@given(instances(), st.data())
+def test_assign_never_places_anyone_where_marked_not_acceptable_and_stays_optimal(instance, data):
+    # The services drop the marked pairs from the choices before solving
+    # (services.waiting_trainees_and_eligible_choices); the result is the best
+    # of every assignment that respects the marks.
+    choices, capacity, trainees = instance
+    marked = set(
+        data.draw(st.lists(st.sampled_from([(c.trainee, c.position) for c in choices]), unique=True)) if choices else []
+    )
+    acceptable = [c for c in choices if (c.trainee, c.position) not in marked]
+    result = assign(acceptable, capacity, trainees)
+    assert not {(t, p) for t, (p, _rank) in result.placed.items()} & marked
+    assert result.quality() == best_quality(acceptable, capacity)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from placements import services
 from placements.models import Evaluation, HourLog, Placement, PlacementRound, Preference
-from tests.factories import PractitionerFactory, TrainingBaseFactory, UserFactory
+from tests.factories import PractitionerFactory, TrainingBaseFactory, UserFactory, meet_internship_requirements
 from training.models import Course, CourseSession, Enrollment
 
 
@@ -199,7 +199,11 @@ def test_confirming_the_round_confirms_and_emails(
 @pytest.fixture
 def confirmed(round_a, base_a, make_position, trainee):
     position = make_position(round_a, base_a)
-    return Placement.objects.create(trainee=trainee.practitioner, round=round_a, position=position, status="confirmed")
+    placement = Placement.objects.create(
+        trainee=trainee.practitioner, round=round_a, position=position, status="confirmed"
+    )
+    meet_internship_requirements(placement)  # agreement confirmed, journals written
+    return placement
 
 
 def test_hour_logs_are_validated(confirmed):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from placements import services
 from placements.models import HourLog, Placement, PlacementRound, Preference
-from tests.factories import PractitionerFactory, UserFactory
+from tests.factories import PractitionerFactory, UserFactory, meet_internship_requirements
 
 
 def test_round_list_shows_positions_with_seats(client, round_a, base_a, make_position):
@@ -50,6 +50,8 @@ def test_trainee_logs_hours_only_on_their_own_placement(client, trainee, other_t
     theirs = Placement.objects.create(
         trainee=other_trainee.practitioner, round=round_a, position=position, status="confirmed"
     )
+    meet_internship_requirements(mine)
+    meet_internship_requirements(theirs)
     client.force_login(trainee)
     data = {"hours": "6", "activity": "走访", "date": timezone.localdate().isoformat()}
     client.post(f"/placements/placements/{mine.pk}/hours/", {f"log{mine.pk}-{k}": v for k, v in data.items()})
