@@ -36,7 +36,9 @@ EVENTS = {
     "confirm_before_deadline": _("Confirmed the round before its preference deadline"),
     "finish_early": _("Finished the session before its end date"),
     "results_early": _("Recorded results before the session's end date"),
+    "attendance_override": _("Entered attended hours that differ from the register"),
     "unmask_resident_id": _("Viewed the full resident ID"),
+    "session_cancelled": _("Cancelled the session"),
 }
 
 

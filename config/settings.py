@@ -85,7 +85,7 @@ INSTALLED_APPS = [
     "import_export",
     "auditlog",
     "django_tasks",
-    "django_tasks_db",
+    "config.tasks_app.TasksDatabaseConfig",  # django_tasks_db, its name translated
     # The project's apps, in their order (README, "Architecture"): each may
     # import only the apps above it in this list; reports and audit sit on top.
     "rosters",
@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "training",
     "placements",
     "certificates",
+    "research",
     "audit",
     "reports",
     "config",  # project-wide commands (seed_demo)
@@ -131,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "config.context_processors.site",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -153,7 +155,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if redis_url := env_str("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
 else:
-    CACHES = {"default": {"BACKEND": "config.cache.DatabaseCache", "LOCATION": "django_cache"}}
+    # Django's default of 300 entries would cull (a third of the table at a
+    # time, counts of rate limits included) once 300 people scan a check-in
+    # code within a minute, each with a count of their own.
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.DatabaseCache",
+            "LOCATION": "django_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("DATABASE_CACHE_MAX_ENTRIES", 100_000)},
+        }
+    }
 
 # How many reverse proxies of ours stand in front of the web server: the
 # client's address is read from X-Forwarded-For through that many, and the
@@ -176,18 +187,48 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
-# django-allauth: email is the login; verification optional unless configured.
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# django-allauth: people sign in with their email address or their mobile
+# number, with their password or a one-time code (by email, or by SMS through
+# notifications/sms/accounts.py). A trainee may sign up with only a mobile
+# number, which a code sent to it verifies before the account is used; email
+# verification stays optional unless configured.
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
+ACCOUNT_ADAPTER = "notifications.sms.accounts.AccountAdapter"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_CHANGE = True
+# Six digits, by SMS or by email: what a phone offers to fill in from the text,
+# typed on the number pad.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_FORMAT = ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# Texts can take a minute to arrive: a code is valid for five.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 5 * 60
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
+# Every code is an SMS the committee pays for and a message on someone's
+# phone: per number ("key") at most one a minute and five an hour, and per
+# client address ("ip") at most ten a minute, whether the code is to sign in
+# or to verify a number. The other limits keep allauth's defaults.
+ACCOUNT_RATE_LIMITS = {
+    "request_login_code": "10/m/ip,1/m/key,5/h/key",
+    "verify_phone": "10/m/ip,1/m/key,5/h/key",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 if ACCOUNT_EMAIL_VERIFICATION not in {"none", "optional", "mandatory"}:
     raise ImproperlyConfigured("ACCOUNT_EMAIL_VERIFICATION must be none, optional or mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_FORMS = {"signup": "talent.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "talent.forms.SignupForm",
+    "confirm_login_code": "notifications.sms.accounts.ConfirmLoginCodeForm",
+    "verify_phone": "notifications.sms.accounts.VerifyPhoneForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = _("[Social work] ")
-# allauth's rate limits stay at their defaults (on); they live in the cache above.
+# allauth's rate limits live in the cache above.
 
 # Second factor (allauth.mfa): authenticator apps, with recovery codes made when
 # one is activated. Administrators see everything, so they must use it: without
@@ -219,7 +260,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
@@ -284,6 +325,29 @@ CONTINUING_EDUCATION_REQUIRED_HOURS = {
     "senior": env_int("CE_HOURS_SENIOR", 90),
 }
 
+# Recognised hours (学时认定) beyond courses: how a claim converts to hours
+# (`hours_per_unit` hours for each unit claimed) and the most a category may
+# credit in one registration cycle, as a percentage of the cycle's required
+# hours (None: no cap). Caps are applied when a claim is credited.
+CONTINUING_EDUCATION_CATEGORIES = {
+    "course": {"unit": "hour", "hours_per_unit": 1, "cap_percent": None},
+    "external_training": {"unit": "hour", "hours_per_unit": 1, "cap_percent": env_int("CE_CAP_EXTERNAL", 50)},
+    "conference": {"unit": "day", "hours_per_unit": 6, "cap_percent": env_int("CE_CAP_CONFERENCE", 30)},
+    "research": {"unit": "project", "hours_per_unit": 20, "cap_percent": env_int("CE_CAP_RESEARCH", 30)},
+    "publication": {"unit": "item", "hours_per_unit": 10, "cap_percent": env_int("CE_CAP_PUBLICATION", 30)},
+    "supervision": {"unit": "hour", "hours_per_unit": 1, "cap_percent": env_int("CE_CAP_SUPERVISION", 30)},
+    "exchange": {"unit": "hour", "hours_per_unit": 1, "cap_percent": env_int("CE_CAP_EXCHANGE", 40)},
+}
+# Uploaded documents (evidence of claims, research outputs): PDF or DOCX, at most this size.
+DOCUMENT_UPLOAD_MAX_BYTES = env_int("DOCUMENT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+
+# The annual base assessment: the lowest total score (of 100) of each grade.
+ASSESSMENT_GRADE_THRESHOLDS = {
+    "excellent": env_int("ASSESSMENT_GRADE_EXCELLENT", 90),
+    "good": env_int("ASSESSMENT_GRADE_GOOD", 75),
+    "pass": env_int("ASSESSMENT_GRADE_PASS", 60),
+}
+
 REGISTRY_PAGE_SIZE = env_int("REGISTRY_PAGE_SIZE", 25)
 
 LOGGING = {
@@ -302,14 +366,24 @@ PLACEMENT_PASSING_SCORE = env_int("PLACEMENT_PASSING_SCORE", 60)
 # render a batch (one per core by default).
 CERTIFICATE_SERIAL_PREFIX = env_str("CERTIFICATE_SERIAL_PREFIX", "DQ")
 CERTIFICATE_RENDER_PROCESSES = env_int("CERTIFICATE_RENDER_PROCESSES", os.cpu_count() or 1)
+# A batch issues this many certificates per transaction; a running batch whose
+# worker has made no progress for this long is offered to be carried on.
+CERTIFICATE_BATCH_CHUNK = env_int("CERTIFICATE_BATCH_CHUNK", 20)
+CERTIFICATE_BATCH_STALLED_AFTER = datetime.timedelta(seconds=env_int("CERTIFICATE_BATCH_STALLED_AFTER_SECONDS", 300))
 # Public verification lookups allowed per client address and minute.
 VERIFY_RATE_PER_MINUTE = env_int("VERIFY_RATE_PER_MINUTE", 30)
+# QR check-in at class meetings: scans per signed-in person, and per address
+# (a classroom's trainees may all share one address behind its Wi-Fi), a minute.
+CHECKIN_RATE_PER_USER_PER_MINUTE = env_int("CHECKIN_RATE_PER_USER_PER_MINUTE", 10)
+CHECKIN_RATE_PER_ADDRESS_PER_MINUTE = env_int("CHECKIN_RATE_PER_ADDRESS_PER_MINUTE", 1000)
 
 # Audit trail (django-auditlog): who changed what, when. Registered here rather
 # than in each app so the list of audited records is in one place.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "talent.practitioner", "m2m_fields": {"specialties"}},
     "training.enrollment",
+    "training.meeting",
+    "training.attendance",
     "placements.placement",
     "placements.hourlog",
     "placements.evaluation",
@@ -361,5 +435,35 @@ if TASKS_BACKEND == "rq":
 # "locmem" keeps messages in notifications.sms.outbox (tests), "http" posts to
 # the gateway configured by the SMS_GATEWAY_* variables.
 SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.backends.console.SMSBackend")
-# Until rosters/tasks.py runs on the task queue: "thread" or "inline".
-BACKGROUND_TASKS = env_str("BACKGROUND_TASKS", "thread")
+# The gateway (SMS_BACKEND=notifications.sms.backends.http.SMSBackend): where
+# to POST, the key it expects (sent as a bearer token), the seconds to wait
+# for its answer, and how many messages a second this process may send (the
+# gateway's own limit; 0 for none). A 429 from the gateway is retried later.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_KEY = env_str("SMS_GATEWAY_KEY")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+SMS_RATE_PER_SECOND = env_int("SMS_RATE_PER_SECOND", 20)
+# The signature (签名) the carrier approved, put before every message; it counts
+# towards the 70 characters of one SMS. Longer messages go as segments of 67
+# characters, at most SMS_MAX_SEGMENTS of them (the rest is cut, with "…").
+SMS_SIGNATURE = env_str("SMS_SIGNATURE", "【大庆市社工委】")
+SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 3)
+if SMS_MAX_SEGMENTS < 1:
+    raise ImproperlyConfigured("SMS_MAX_SEGMENTS must be 1 or more")
+# Gateways that send only pre-approved templates: the template id of each
+# notification kind, "kind=id" pairs separated by commas
+# ("account.code=SMS_1001,training.enrolled=SMS_1002").
+SMS_TEMPLATE_IDS = dict(item.split("=", 1) for item in env_list("SMS_TEMPLATE_IDS") if "=" in item)
+if len(SMS_TEMPLATE_IDS) != len(env_list("SMS_TEMPLATE_IDS")):
+    raise ImproperlyConfigured("SMS_TEMPLATE_IDS must be kind=id pairs separated by commas")
+
+# Notifications (notifications/): a delivery that fails (SMTP or the SMS
+# gateway down) is tried again after 1, 2, 4 … minutes (NOTIFICATIONS_RETRY_SECONDS
+# doubled each time, at most 6 hours) and is marked failed after
+# NOTIFICATIONS_MAX_ATTEMPTS attempts; the admin lists failed deliveries with a retry action.
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
+NOTIFICATIONS_RETRY_SECONDS = env_int("NOTIFICATIONS_RETRY_SECONDS", 60)
+NOTIFICATIONS_PAGE_SIZE = env_int("NOTIFICATIONS_PAGE_SIZE", 20)
+# How many tasks share the sending of one large batch (a confirmed round, a
+# day's reminders): with several workers they send in parallel.
+NOTIFICATIONS_SENDERS = env_int("NOTIFICATIONS_SENDERS", 4)

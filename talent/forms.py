@@ -4,13 +4,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from talent import services
-from talent.fields import MobileFormField, NameFormField, ResidentIDFormField
+from talent.fields import NameFormField, ResidentIDFormField
 from talent.models import Organization, Practitioner, Specialty, SubDistrict
 
 
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up, plus what the registry needs to find or create the
-    person's record. Signing up makes a trainee."""
+    person's record. Signing up makes a trainee. allauth adds the mobile
+    number (`phone`, required, verified by a code before the account is used)
+    and the email address (optional)."""
 
     name = NameFormField(label=_("name"), max_length=50)
     resident_id = ResidentIDFormField(
@@ -18,10 +20,13 @@ class SignupForm(AllauthSignupForm):
         max_length=24,
         help_text=_("Used to find your record if the committee already registered you."),
     )
-    mobile = MobileFormField(label=_("mobile phone"), max_length=20)
     kind = forms.ChoiceField(label=_("kind"), choices=Practitioner.Kind.choices, initial=Practitioner.Kind.STUDENT)
 
-    field_order = ["name", "resident_id", "mobile", "kind", "email", "password1", "password2"]
+    field_order = ["name", "resident_id", "phone", "kind", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _("Optional: to sign in and be notified by email as well.")
 
     def clean(self):
         cleaned_data = super().clean()
@@ -42,7 +47,7 @@ class SignupForm(AllauthSignupForm):
             user=user,
             name=self.cleaned_data["name"],
             resident_id=self.cleaned_data["resident_id"],
-            mobile=self.cleaned_data["mobile"],
+            mobile=self.cleaned_data["phone"],
             kind=self.cleaned_data["kind"],
         )
 

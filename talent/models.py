@@ -20,31 +20,46 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
-        if not email:
-            raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email), **extra_fields)
+        if not email and not extra_fields.get("phone"):
+            raise ValueError("An email address or a mobile number is required.")
+        user = self.model(email=self.normalize_email(email) or None, **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra_fields):
+    def create_user(self, email=None, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
     def create_superuser(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("An administrator needs an email address.")
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
+    def get_by_natural_key(self, username):
+        # Accounts without an email have NULL there: "no email" must not find one.
+        if not username:
+            raise self.model.DoesNotExist
+        return super().get_by_natural_key(username)
+
 
 class User(AbstractUser):
-    """An account. People sign in with their email address."""
+    """An account. People sign in with their email address or their mobile
+    number (with a password, or a code sent by SMS); an account has at least
+    one of the two. Neither is stored empty: a missing one is NULL, which the
+    unique constraints ignore."""
 
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField(_("email address"), unique=True)
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
+    phone = MobileField(_("mobile phone"), unique=True, null=True, blank=True)
+    phone_verified = models.BooleanField(
+        _("mobile phone verified"), default=False, help_text=_("A code sent to the number was entered.")
+    )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
 
     objects = UserManager()
@@ -55,12 +70,38 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(phone__isnull=False),
+                name="user_has_email_or_phone",
+                violation_error_message=_("Enter an email address or a mobile number."),
+                violation_error_code="email_or_phone_required",
+            ),
+            models.CheckConstraint(
+                condition=~Q(email="") & ~Q(phone=""),
+                name="user_email_phone_not_empty",
+                violation_error_code="empty_not_null",
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name()
 
+    def clean(self):
+        super().clean()
+        self.email = self.email or None
+        self.phone = self.phone or None
+
+    def save(self, *args, **kwargs):
+        # allauth and forms write "" for "none"; the unique constraints ignore only NULL.
+        self.email = self.email or None
+        self.phone = self.phone or None
+        if self.phone is None:
+            self.phone_verified = False
+        super().save(*args, **kwargs)
+
     def get_full_name(self):
-        return self.display_name or self.email
+        return self.display_name or self.email or self.phone or ""
 
     def get_short_name(self):
         return self.get_full_name()
@@ -344,6 +385,19 @@ class LearningRecord(models.Model):
     class Source(models.TextChoices):
         COURSE = "course", _("Course completed here")
         EXTERNAL = "external", _("External training")
+        CLAIM = "claim", _("Recognised claim")
+
+    class Category(models.TextChoices):
+        """What the hours were for, as the continuing-education rules count
+        them; each has a conversion and a cap (CONTINUING_EDUCATION_CATEGORIES)."""
+
+        COURSE = "course", _("Courses here")
+        EXTERNAL_TRAINING = "external_training", _("Training outside the system")
+        CONFERENCE = "conference", _("Conferences and seminars")
+        RESEARCH = "research", _("Research projects")
+        PUBLICATION = "publication", _("Publications")
+        SUPERVISION = "supervision", _("Supervision given or received")
+        EXCHANGE = "exchange", _("Exchange activities")
 
     practitioner = models.ForeignKey(
         Practitioner, verbose_name=_("practitioner"), on_delete=models.CASCADE, related_name="learning_records"
@@ -352,6 +406,9 @@ class LearningRecord(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     title = models.CharField(_("title"), max_length=200)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.EXTERNAL)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.EXTERNAL_TRAINING
+    )
     note = models.TextField(_("note"), blank=True)
     evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/", blank=True)
     # Set when another app credits the hours (e.g. "training.enrollment:42"),
@@ -378,6 +435,124 @@ class LearningRecord(models.Model):
                 name="learning_record_external_has_note",
                 violation_error_message=_("External hours need a note saying what the training was."),
                 violation_error_code="note_required",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.practitioner} · {self.title} ({self.hours})"
+
+
+class LearningClaimQuerySet(models.QuerySet):
+    def reviewable_by(self, user) -> "LearningClaimQuerySet":
+        """Claims `user` may review: all for administrators; for coordinators
+        those addressed to their bases (talent.claims reviewer rules, added by
+        the apps that know the bases)."""
+        from talent import claims
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_administrator:
+            return self
+        if user.is_coordinator:
+            return self.filter(claims.reviewer_filter(user))
+        return self.none()
+
+    def visible_to(self, user) -> "LearningClaimQuerySet":
+        """The claimant's own and those the user may review."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(practitioner__user=user) | Q(pk__in=self.reviewable_by(user).values("pk")))
+
+    def with_duplicate_evidence(self) -> "LearningClaimQuerySet":
+        """`duplicate_evidence`: the same file (by SHA-256) is the evidence of another claim."""
+        others = LearningClaim.objects.filter(evidence_sha256=models.OuterRef("evidence_sha256")).exclude(
+            pk=models.OuterRef("pk")
+        )
+        return self.annotate(
+            duplicate_evidence=models.Case(
+                models.When(evidence_sha256="", then=models.Value(False)),
+                default=models.Exists(others),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+class LearningClaim(models.Model):
+    """Hours a practitioner claims (or another app proposes for them) with
+    evidence, for a base's coordinator or an administrator to approve or
+    reject. An approved claim credits the ledger within the category's cap."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    practitioner = models.ForeignKey(
+        Practitioner, verbose_name=_("practitioner"), on_delete=models.CASCADE, related_name="learning_claims"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=LearningRecord.Category.choices)
+    date = models.DateField(_("date"))
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=6, decimal_places=1, help_text=_("Hours, days, items or projects, by category.")
+    )
+    hours = models.DecimalField(_("hours claimed"), max_digits=6, decimal_places=1)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    evidence = models.FileField(_("evidence"), upload_to="claims/%Y/", blank=True)
+    evidence_sha256 = models.CharField(_("evidence SHA-256"), max_length=64, blank=True, db_index=True)
+    # Who reviews: "training:<id>" or "practice:<id>", a base of an app above talent.
+    review_scope = models.CharField(_("reviewed by"), max_length=40, db_index=True)
+    review_scope_label = models.CharField(_("reviewing base"), max_length=100, blank=True)
+    # Set when another app proposes the claim ("research.activity:3:17"): proposed once.
+    source_key = models.CharField(_("source key"), max_length=100, unique=True, null=True, blank=True, editable=False)
+    proposed = models.BooleanField(_("proposed automatically"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    review_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    credited_hours = models.DecimalField(_("hours credited"), max_digits=6, decimal_places=1, null=True, blank=True)
+    record = models.OneToOneField(
+        LearningRecord,
+        verbose_name=_("ledger record"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claim",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = LearningClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("hours claim")
+        verbose_name_plural = _("hours claims")
+        indexes = [
+            models.Index(fields=["review_scope"], name="claim_awaiting_idx", condition=Q(status="submitted")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0, hours__gt=0),
+                name="learning_claim_quantity_positive",
+                violation_error_message=_("Claim more than zero."),
+                violation_error_code="quantity_not_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted") | Q(reviewed_at__isnull=False),
+                name="learning_claim_reviewed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(review_reason=""),
+                name="learning_claim_rejection_has_reason",
+                violation_error_message=_("Say why the claim is rejected."),
+                violation_error_code="reason_required",
             ),
         ]
 

@@ -1,12 +1,14 @@
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from talent import names
 from talent import resident_id as resident_ids
 from talent.audit import record_event
 from talent.disclosures import RESIDENT_ID_VIEWED
-from talent.models import LearningRecord, Practitioner, User
+from talent.models import LearningClaim, LearningRecord, Practitioner, User
 from talent.roles import Role
 
 
@@ -63,7 +65,7 @@ def register_trainee(
         practitioner = Practitioner(name=name, resident_id=resident_id, kind=kind)
     practitioner.user = user
     practitioner.mobile = practitioner.mobile or mobile
-    practitioner.email = practitioner.email or user.email
+    practitioner.email = practitioner.email or user.email or ""
     practitioner.full_clean()
     practitioner.save()
 
@@ -81,6 +83,7 @@ def credit_hours(
     date,
     title: str,
     source: str = LearningRecord.Source.EXTERNAL,
+    category: str | None = None,
     source_key: str | None = None,
     note: str = "",
     evidence=None,
@@ -92,12 +95,19 @@ def credit_hours(
         existing = LearningRecord.objects.filter(source_key=source_key).first()
         if existing is not None:
             return existing
+    if category is None:
+        category = (
+            LearningRecord.Category.COURSE
+            if source == LearningRecord.Source.COURSE
+            else LearningRecord.Category.EXTERNAL_TRAINING
+        )
     record = LearningRecord(
         practitioner=practitioner,
         hours=hours,
         date=date,
         title=title,
         source=source,
+        category=category,
         source_key=source_key,
         note=note,
         recorded_by=recorded_by,
@@ -139,3 +149,156 @@ def reveal_resident_id(*, practitioner: Practitioner, viewer: User, purpose: str
     reason = f"{UnmaskPurpose(purpose).label}: {details}"
     record_event(practitioner, event=RESIDENT_ID_VIEWED, actor=viewer, reason=reason, data={"purpose": purpose})
     return practitioner.resident_id
+
+
+# Recognised hours. Lock order: the practitioner, then the claim. The
+# practitioner's row serialises every crediting of their ledger, so that two
+# approvals at once cannot both fit under the same cap.
+
+
+class ClaimRefused(Exception):
+    def __init__(self, message, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _claim(
+    *, practitioner, category, date, quantity, title, description, review_scope, review_scope_label, **extra
+) -> LearningClaim:
+    from talent import claims
+
+    if category not in LearningRecord.Category.values or category == LearningRecord.Category.COURSE:
+        raise ClaimRefused(_("Courses here are credited when they are completed."), code="bad_category")
+    if date > timezone.localdate():
+        raise ClaimRefused(_("Hours cannot be claimed before they happen."), code="future_date")
+    claim = LearningClaim(
+        practitioner=practitioner,
+        category=category,
+        date=date,
+        quantity=quantity,
+        hours=claims.convert(category, quantity),
+        title=title,
+        description=description,
+        review_scope=review_scope,
+        review_scope_label=review_scope_label,
+        **extra,
+    )
+    claim.full_clean(exclude=["evidence"])
+    return claim
+
+
+@transaction.atomic
+def submit_claim(
+    *,
+    practitioner: Practitioner,
+    by: User,
+    category: str,
+    date,
+    quantity,
+    title: str,
+    description: str = "",
+    evidence,
+    review_scope: str,
+    review_scope_label: str = "",
+) -> LearningClaim:
+    """A practitioner's own claim, with its evidence (a PDF or DOCX, checked by content)."""
+    from talent import uploads
+
+    if practitioner.user_id != by.pk:
+        raise ClaimRefused(_("You can claim hours only for yourself."), code="not_own")
+    if evidence is None:
+        raise ClaimRefused(_("Attach the evidence."), code="evidence_required")
+    try:
+        uploads.validate_document(evidence)
+    except ValidationError as error:
+        raise ClaimRefused(error.messages[0], code=error.code or "file_type") from error
+    claim = _claim(
+        practitioner=practitioner,
+        category=category,
+        date=date,
+        quantity=quantity,
+        title=title,
+        description=description,
+        review_scope=review_scope,
+        review_scope_label=review_scope_label,
+        evidence_sha256=uploads.sha256(evidence),
+    )
+    claim.evidence = evidence
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def propose_claim(
+    *,
+    practitioner: Practitioner,
+    category: str,
+    date,
+    quantity,
+    title: str,
+    source_key: str,
+    review_scope: str,
+    review_scope_label: str = "",
+    description: str = "",
+) -> tuple[LearningClaim, bool]:
+    """A claim another app proposes for the reviewer (exchange activities,
+    research participation), once per `source_key`. Returns (claim, created)."""
+    existing = LearningClaim.objects.filter(source_key=source_key).first()
+    if existing is not None:
+        return existing, False
+    claim = _claim(
+        practitioner=practitioner,
+        category=category,
+        date=date,
+        quantity=quantity,
+        title=title,
+        description=description,
+        review_scope=review_scope,
+        review_scope_label=review_scope_label,
+        source_key=source_key,
+        proposed=True,
+    )
+    claim.save()
+    return claim, True
+
+
+@transaction.atomic
+def review_claim(*, claim: LearningClaim, reviewer: User, approve: bool, reason: str = "") -> LearningClaim:
+    """Approve (crediting the ledger within the category's cap) or reject
+    (with a reason) a claim awaiting review, as a reviewer of its base."""
+    from talent import claims
+
+    if not LearningClaim.objects.reviewable_by(reviewer).filter(pk=claim.pk).exists():
+        raise ClaimRefused(_("You cannot review this claim."), code="not_reviewer")
+    Practitioner.objects.select_for_update().get(pk=claim.practitioner_id)
+    claim = LearningClaim.objects.select_for_update().select_related("practitioner").get(pk=claim.pk)
+    if claim.status != LearningClaim.Status.SUBMITTED:
+        raise ClaimRefused(_("This claim has already been reviewed."), code="already_reviewed")
+    reason = " ".join(reason.split())
+    if not approve and not reason:
+        raise ClaimRefused(_("Say why the claim is rejected."), code="reason_required")
+    claim.reviewed_by = reviewer
+    claim.reviewed_at = timezone.now()
+    claim.review_reason = reason
+    if not approve:
+        claim.status = LearningClaim.Status.REJECTED
+        claim.save()
+        return claim
+    claim.status = LearningClaim.Status.APPROVED
+    credited = claims.creditable(claim.practitioner, claim.category, claim.date, claim.hours)
+    claim.credited_hours = credited
+    if credited > 0:
+        claim.record = credit_hours(
+            practitioner=claim.practitioner,
+            hours=credited,
+            date=claim.date,
+            title=claim.title,
+            source=LearningRecord.Source.CLAIM,
+            category=claim.category,
+            source_key=f"talent.claim:{claim.pk}",
+            note=claim.review_scope_label or claim.get_category_display(),
+            recorded_by=reviewer,
+        )
+    claim.save()
+    return claim

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from rosters import exports
-from talent import disclosures, ledger, services
+from talent import claims, disclosures, ledger, services
 from talent.forms import ContactForm, RegistryFilterForm, UnmaskForm
 from talent.models import Practitioner
 from talent.resources import PractitionerResource
@@ -51,6 +51,7 @@ def _render_detail(request, practitioner, *, unmask_form=None, full_resident_id=
     context = {
         "practitioner": practitioner,
         "cycle": ledger.cycle_status(practitioner),
+        "totals": claims.category_totals(practitioner),
         "full_resident_id": full_resident_id,
     }
     if request.user.has_perm("talent.view_full_resident_id") and not full_resident_id:
@@ -101,6 +102,7 @@ def my_profile(request):
         "practitioner": practitioner,
         "form": form,
         "cycle": ledger.cycle_status(practitioner),
+        "totals": claims.category_totals(practitioner),
         "id_view_count": id_views.count(),
         "id_views": disclosures.describe_views(id_views[:ID_VIEWS_SHOWN]),
     }

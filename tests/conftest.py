@@ -20,11 +20,34 @@ def _test_settings(settings):
     # Tests sign in many times from one address; allauth's limits would refuse them.
     settings.ACCOUNT_RATE_LIMITS = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.BACKGROUND_TASKS = "inline"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox():
+    """The messages the locmem SMS backend (the tests' SMS_BACKEND) "sent", emptied before each test."""
+    from notifications.sms import outbox
+
+    outbox.clear()
+    return outbox
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """A real HTTP SMS gateway on a free local port (tests/notifications/fake_sms_gateway.py),
+    with the http SMS backend pointed at it."""
+    from tests.notifications.fake_sms_gateway import start_fake_gateway
+
+    url, gateway = start_fake_gateway(key="test-gateway-key")
+    settings.SMS_BACKEND = "notifications.sms.backends.http.SMSBackend"
+    settings.SMS_GATEWAY_URL = url
+    settings.SMS_GATEWAY_KEY = "test-gateway-key"
+    settings.SMS_RATE_PER_SECOND = 0
+    yield gateway
+    gateway.stop()
 
 
 @pytest.fixture

@@ -149,3 +149,33 @@ def totp_code(secret: str) -> str:
     if app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD < 3:
         time.sleep(3)
     return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def meet_internship_requirements(placement) -> None:
+    """Give `placement` what completion needs besides hours and final
+    evaluations: a learning agreement confirmed by all three and a journal
+    entry for every week of the internship (written straight to the tables)."""
+    from django.utils import timezone
+
+    from placements.models import JournalEntry, LearningAgreement
+
+    now = timezone.now()
+    LearningAgreement.objects.update_or_create(
+        placement=placement,
+        defaults={
+            "goals": "掌握个案工作方法",
+            "tasks": "入户走访",
+            "schedule": "每周三天",
+            "supervision": "每周督导一次",
+            "trainee_confirmed_at": now,
+            "supervisor_confirmed_at": now,
+            "tutor_confirmed_at": now,
+        },
+    )
+    JournalEntry.objects.bulk_create(
+        [
+            JournalEntry(placement=placement, week_start=week, activities="走访", reflection="反思")
+            for week in placement.round.internship_weeks()
+        ],
+        ignore_conflicts=True,
+    )

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from placements.models import Placement, PlacementRound, Position
-from tests.factories import PractitionerFactory
+from tests.factories import PractitionerFactory, meet_internship_requirements
 
 
 @pytest.fixture
@@ -32,6 +32,8 @@ def position_a(base_a, supervisor):
 
 @pytest.fixture
 def confirmed_placement(position_a, trainee):
-    return Placement.objects.create(
+    placement = Placement.objects.create(
         trainee=trainee.practitioner, round=position_a.round, position=position_a, status=Placement.Status.CONFIRMED
     )
+    meet_internship_requirements(placement)  # hours are logged under a confirmed agreement
+    return placement

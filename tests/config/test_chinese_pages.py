@@ -33,11 +33,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from certificates.models import Certificate
-from placements.models import Evaluation, HourLog, Placement, PlacementRound, Position, Preference
+from placements.models import Appeal, Evaluation, HourLog, Placement, PlacementRound, Position, Preference, SeatOffer
 from talent.models import LearningRecord
-from tests.factories import CourseFactory, CourseSessionFactory, EnrollmentFactory, PractitionerFactory
+from tests.factories import (
+    CourseFactory,
+    CourseSessionFactory,
+    EnrollmentFactory,
+    PractitionerFactory,
+    meet_internship_requirements,
+)
 from tests.reports.conftest import certificate
-from training.models import CourseSession, Enrollment
+from tests.research.world import ARGUMENTS as RESEARCH_ARGUMENTS
+from tests.research.world import research_world
+from training import checkin
+from training.models import CourseSession, Enrollment, Meeting
 
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
@@ -51,6 +60,8 @@ ALLOWED = {
     # Names printed on the product or the key: "用 Excel 另存为", "按住 Ctrl 键".
     "Excel",
     "Ctrl",
+    # Uploads are "PDF 或 Word（DOCX）文件": the program's name and its format.
+    *("Word", "DOCX"),
     # The language menu names each language in its own name.
     "English",
     # Demo data made by tests/factories.py: sub-district codes "sd-0".
@@ -65,7 +76,7 @@ UNTRANSLATABLE = re.compile(
     r"If disabled, the current password for this user will be lost\."
     # A delete page counts and lists the rows of a many-to-many table by names
     # Django makes from the models' class names: "User-group关系: User_groups object (1)".
-    r"|[A-Za-z]+-[a-z]+(?=关系)|[A-Za-z]+_[a-z]+ object"
+    r"|[A-Za-z]+-[a-z]+(?=关系)|[A-Za-z]+(_[a-z]+)+ object"
 )
 
 # Routes ending in a file name are downloads, not pages (the sheets' names are
@@ -205,6 +216,15 @@ def world(db, trainee, other_trainee, coordinator_a, administrator, base_a, base
         end_date=today - datetime.timedelta(days=3),
     )
     EnrollmentFactory(session=ended, trainee=other)
+    meeting = Meeting.objects.create(
+        session=ended,
+        date=ended.start_date,
+        starts_at=datetime.time(9),
+        ends_at=datetime.time(12),
+        hours=Decimal(3),
+        place="逸夫楼 305",
+        topic="开班",
+    )
     finished = CourseSessionFactory(
         course=course,
         status=CourseSession.Status.FINISHED,
@@ -267,14 +287,33 @@ def world(db, trainee, other_trainee, coordinator_a, administrator, base_a, base
         activity="小组活动",
     )
     Evaluation.objects.create(placement=placement, mentor=supervisor, role="tutor", score=Decimal(88), comment="认真")
+    meet_internship_requirements(placement)
+    journal_entry = placement.journal_entries.first()
+    offer = SeatOffer.objects.create(
+        round=running, position=position, trainee=other, respond_by=timezone.now() + datetime.timedelta(days=3)
+    )
+    appeal = Appeal.objects.create(placement=placement, round=running, trainee=me, reason="离家太远")
 
     import_record = _import_record(administrator)
     email = EmailAddress.objects.create(user=trainee, email=trainee.email, verified=False, primary=True)
+    research = research_world(
+        {"trainee": me},
+        trainee=trainee,
+        coordinator=coordinator_a,
+        administrator=administrator,
+        training_base=training_base_a,
+        practice_base=base_a,
+    )
     return {
+        **research,
         "trainee": me,
+        "journal_entry": journal_entry,
+        "offer": offer,
+        "appeal": appeal,
         "open_session": open_session,
         "waiting": waiting,
         "ended_session": ended,
+        "meeting": meeting,
         "finished_session": finished,
         "certificate": course_certificate,
         "collecting_round": collecting,
@@ -317,7 +356,26 @@ def _round_pk(world):
     return [{"pk": world[key].pk} for key in ("collecting_round", "running_round")]
 
 
+def _certificate_batch(w) -> int:
+    """The finished session's certificate batch, waiting for a worker: its page
+    (certificates:session-batch) then shows the batch's progress."""
+    from certificates.models import CertificateBatch
+
+    session = w["finished_session"]
+    return CertificateBatch.objects.get_or_create(scope=f"session:{session.pk}", session=session)[0].pk
+
+
 # The arguments of every route that has some, by URL name.
+def _trainee_notification(w) -> int:
+    """A notification of the trainee's, read by every role: the others get the 404 page."""
+    from notifications.models import Notification
+    from notifications.services import notify
+
+    context = {"reregistration_date": timezone.localdate(), "days": 30, "required": 72}
+    notify(kind="talent.reregistration_due", recipients=[w["trainee"]], context=context, occasion="pages")
+    return Notification.objects.get(practitioner=w["trainee"], occasion="pages").pk
+
+
 ARGUMENTS = {
     "talent:practitioner-detail": lambda w: [{"pk": w["trainee"].pk}],
     "talent:practitioner-unmask": lambda w: [{"pk": w["trainee"].pk}],
@@ -328,7 +386,17 @@ ARGUMENTS = {
     "training:session-capacity": lambda w: [{"pk": w["open_session"].pk}],
     "training:session-results": lambda w: [{"pk": w["ended_session"].pk}],
     "training:session-finish": lambda w: [{"pk": w["ended_session"].pk}],
+    "training:cancel-session": lambda w: [{"pk": w["open_session"].pk}],
     "certificates:session-batch": lambda w: [{"pk": w["finished_session"].pk}],
+    "training:session-meetings": _session_pk,
+    "training:meeting-register": lambda w: [{"pk": w["meeting"].pk}],
+    "training:meeting-rest-present": lambda w: [{"pk": w["meeting"].pk}],
+    "training:meeting-checkin": lambda w: [{"pk": w["meeting"].pk}],
+    "training:meeting-checkin-live": lambda w: [{"pk": w["meeting"].pk}],
+    "training:checkin": lambda w: [
+        {"token": checkin.make_token(w["meeting"].pk, "in", timezone.now())},
+        {"token": "expired"},
+    ],
     "training:roster-cancel": lambda w: [{"pk": w["open_session"].pk, "enrollment_pk": w["waiting"].pk}],
     "training:roster-move-up": lambda w: [{"pk": w["open_session"].pk, "enrollment_pk": w["waiting"].pk}],
     "placements:submit-preferences": lambda w: [{"round_pk": w["collecting_round"].pk}],
@@ -342,9 +410,25 @@ ARGUMENTS = {
     "placements:move-placement": lambda w: [{"pk": w["placement"].pk}],
     "placements:withdraw-placement": lambda w: [{"pk": w["placement"].pk}],
     "placements:set-tutor": lambda w: [{"pk": w["placement"].pk}],
+    "placements:appeal": lambda w: [{"pk": w["placement"].pk}],
+    "placements:answer-placement": lambda w: [{"pk": w["placement"].pk}],
+    "placements:agreement": lambda w: [{"pk": w["placement"].pk}],
+    "placements:confirm-agreement": lambda w: [{"pk": w["placement"].pk}],
+    "placements:journal": lambda w: [{"pk": w["placement"].pk}],
+    "placements:record-visit": lambda w: [{"pk": w["placement"].pk}],
+    "placements:give-feedback": lambda w: [{"pk": w["placement"].pk}],
+    "placements:comment-journal": lambda w: [{"pk": w["journal_entry"].pk}],
+    "placements:answer-offer": lambda w: [{"pk": w["offer"].pk}],
+    "placements:applicants": _round_pk,
+    "placements:publish": lambda w: [{"pk": w["collecting_round"].pk}],
+    "placements:mark": lambda w: [{"pk": w["placement"].position_id, "trainee_pk": w["trainee"].pk}],
+    "placements:resolve-appeal": lambda w: [{"pk": w["appeal"].pk}],
     "certificates:round-batch": lambda w: [{"pk": w["running_round"].pk}],
+    "certificates:batch-progress": lambda w: [{"pk": _certificate_batch(w)}],
     "placements:review-hour-log": lambda w: [{"pk": w["hour_log"].pk}],
     "certificates:revoke": lambda w: [{"serial": w["certificate"].serial}],
+    "notifications:open": lambda w: [{"pk": _trainee_notification(w)}],
+    "notifications:mark-read": lambda w: [{"pk": _trainee_notification(w)}],
     "certificates:verify": lambda w: [{"code": w["certificate"].verification_code}, {"code": "no-such-code"}],
     "reports:assessment": lambda w: [
         {"kind": "training", "base_id": w["finished_session"].course.base_id, "year": timezone.localdate().year},
@@ -364,6 +448,7 @@ ARGUMENTS = {
         {"uidb36": w["reset"][0], "key": w["reset"][1]},
         {"uidb36": w["reset"][0], "key": "set-password"},
     ],
+    **RESEARCH_ARGUMENTS,
 }
 
 ADMIN_OBJECT_VIEWS = ("change", "history", "delete")

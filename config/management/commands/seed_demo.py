@@ -11,11 +11,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from certificates import services as certificate_services
+from config.demo_research import seed_research
 from placements import services as placement_services
-from placements.models import PlacementRound, Position, PracticeBase
+from placements.models import (
+    Competency,
+    Evaluation,
+    JournalEntry,
+    LearningAgreement,
+    Placement,
+    PlacementRound,
+    Position,
+    PracticeBase,
+    RubricRating,
+    SiteFeedback,
+    SiteVisit,
+)
 from talent import resident_id
 from talent.models import Organization, Practitioner, Specialty, SubDistrict, User
 from talent.roles import Role
+from training import attendance as training_attendance
 from training import services as training_services
 from training.models import Course, CourseSession, TrainingBase
 
@@ -25,6 +39,9 @@ DEMO_LOGINS = [
     (Role.COORDINATOR, "coordinator@demo.example.com", "演示协调员"),
     (Role.TRAINEE, "trainee@demo.example.com", "演示学员"),
 ]
+# The demo trainee also signs in with this mobile number and a texted code
+# (with the default console SMS backend the text is printed by the server).
+DEMO_TRAINEE_PHONE = "13800000003"
 
 TRAINING_BASES = [
     ("黑龙江八一农垦大学", "八一农大", TrainingBase.Kind.UNIVERSITY, "大庆市高新区新风路5号"),
@@ -71,6 +88,9 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for role, email, _name in DEMO_LOGINS:
             self.stdout.write(f"  {Role(role).label:<14} {email}")
+        self.stdout.write(
+            f"  {Role(Role.TRAINEE).label:<14} or mobile {DEMO_TRAINEE_PHONE} with a code (the server prints the SMS)"
+        )
 
     def seed_training(self, rng, training_bases, users):
         now = timezone.now()
@@ -112,14 +132,13 @@ class Command(BaseCommand):
                     training_services.enroll(trainee=trainee, session=finished)
                 except training_services.EnrollmentRefused:
                     continue  # lacks a prerequisite or the level: as in real life
+            # Attended hours come from the register of its class meetings.
+            self.seed_register(rng, finished, users[Role.ADMINISTRATOR], always_there=demo_trainee)
             training_services.record_results(
                 session=finished,
                 results={
                     e.pk: training_services.Result(
-                        attended_hours=(
-                            course.hours if e.trainee_id == demo_trainee.pk or rng.random() < 0.85 else course.hours / 2
-                        ),
-                        score=rng.randrange(50, 100) if course.pass_mark else None,
+                        attended_hours=None, score=rng.randrange(50, 100) if course.pass_mark else None
                     )
                     for e in finished.enrollments.all()
                 },
@@ -127,7 +146,7 @@ class Command(BaseCommand):
             )
             training_services.finish_session(session=finished, by=users[Role.ADMINISTRATOR])
             certificate_services.issue_in_chunks(certificate_services.session_sources(finished))
-            CourseSession.objects.create(
+            upcoming = CourseSession.objects.create(
                 course=course,
                 start_date=today + datetime.timedelta(days=14 + 7 * index),
                 end_date=today + datetime.timedelta(days=16 + 7 * index),
@@ -139,6 +158,73 @@ class Command(BaseCommand):
                 schedule="09:00–16:30",
                 status=CourseSession.Status.OPEN,
             )
+            self.seed_meetings(upcoming, users[Role.ADMINISTRATOR])
+        self.seed_running_session(rng, courses[0], trainees, users[Role.ADMINISTRATOR])
+
+    def seed_meetings(self, session, by):
+        """The meetings proposed from the session's dates, with a topic each."""
+        proposed = training_attendance.propose_meetings(session)
+        rows = [
+            training_attendance.MeetingRow(
+                pk=None,
+                date=m.date,
+                starts_at=m.starts_at,
+                ends_at=m.ends_at,
+                hours=m.hours,
+                place=m.place,
+                topic=f"第{number}讲",
+            )
+            for number, m in enumerate(proposed, start=1)
+        ]
+        return training_attendance.save_meetings(session=session, rows=rows, by=by)
+
+    def seed_register(self, rng, session, by, *, always_there=None, until=None):
+        """Attendance at the session's meetings (up to `until`): most present,
+        some late, a few excused or absent."""
+        S = training_attendance.Attendance.Status
+        for meeting in self.seed_meetings(session, by):
+            if until is not None and meeting.date >= until:
+                continue
+            marks = {}
+            for enrollment in session.enrollments.filter(status="enrolled"):
+                draw = rng.random()
+                if enrollment.trainee_id == (always_there.pk if always_there else None) or draw < 0.8:
+                    marks[enrollment.trainee_id] = training_attendance.Mark(S.PRESENT)
+                elif draw < 0.9:
+                    start = datetime.datetime.combine(meeting.date, meeting.starts_at)
+                    arrived = (start + datetime.timedelta(minutes=40)).time()
+                    marks[enrollment.trainee_id] = training_attendance.Mark(S.LATE, arrived=arrived)
+                elif draw < 0.95:
+                    marks[enrollment.trainee_id] = training_attendance.Mark(S.EXCUSED, reason="单位工作安排")
+                else:
+                    marks[enrollment.trainee_id] = training_attendance.Mark(S.ABSENT)
+            training_attendance.mark(meeting=meeting, marks=marks, by=by)
+
+    def seed_running_session(self, rng, course, trainees, by):
+        """A session running now (yesterday to tomorrow): yesterday's register
+        kept, today's meeting ready for QR check-in."""
+        now, today = timezone.now(), timezone.localdate()
+        running = CourseSession.objects.create(
+            course=course,
+            start_date=today - datetime.timedelta(days=1),
+            end_date=today + datetime.timedelta(days=1),
+            capacity=30,
+            enrollment_opens=now - datetime.timedelta(days=30),
+            enrollment_closes=now + datetime.timedelta(minutes=5),
+            location=f"{course.base.short_name}教学楼",
+            instructors="王老师",
+            schedule="09:00–16:30",
+            status=CourseSession.Status.OPEN,
+        )
+        for trainee in rng.sample(trainees, 15):
+            try:
+                training_services.enroll(trainee=trainee, session=running)
+            except training_services.EnrollmentRefused:
+                continue
+        self.seed_register(rng, running, by, until=today)
+        CourseSession.objects.filter(pk=running.pk).update(
+            status=CourseSession.Status.CLOSED, enrollment_closes=now - datetime.timedelta(days=2)
+        )
 
     def seed_placements(self, rng, practice_bases, users):
         now = timezone.now()
@@ -174,7 +260,106 @@ class Command(BaseCommand):
             placement_services.submit_preferences(
                 trainee=student, round=round, positions=rng.sample(positions, rng.randint(3, 5))
             )
-        placement_services.submit_preferences(trainee=demo_trainee, round=round, positions=positions[:3])
+        placement_services.submit_preferences(
+            trainee=demo_trainee,
+            round=round,
+            positions=positions[:3],
+            statements=["我在社区做过两年志愿者，想系统学习调解。", "", ""],
+        )
+
+    def seed_internship_lifecycle(self, rng, practice_bases, users):
+        """The rubric; an internship under way for the demo trainee at the demo
+        coordinator's base (agreement confirmed, journals with a tutor's
+        comment and a missing week, a site visit, a midterm evaluation); last
+        year's round with the trainees' site feedback (five answers: shown)."""
+        levels = ["尚未达到要求", "需要较多指导", "基本达到要求", "良好，能独立完成", "优秀，能指导他人"]
+        for order, (name, weight) in enumerate(
+            [("专业价值与伦理", 1), ("个案与小组工作实务", 2), ("社区资源链接", 1), ("专业反思与成长", 1)]
+        ):
+            Competency.objects.create(
+                name=name, weight=weight, order=order, **{f"level_{n}": text for n, text in enumerate(levels, 1)}
+            )
+        today = timezone.localdate()
+        now = timezone.now()
+        base = practice_bases[0]
+        supervisor = Practitioner.objects.filter(qualification_level="senior").first()
+        tutor = Practitioner.objects.filter(organization__name__contains="大学").exclude(pk=supervisor.pk).first()
+        tutor = tutor or Practitioner.objects.exclude(pk=supervisor.pk).first()
+        running = PlacementRound.objects.create(
+            name="2026年秋季社会工作实习",
+            internship_start=today - datetime.timedelta(days=35),
+            internship_end=today + datetime.timedelta(days=50),
+            preference_deadline=now - datetime.timedelta(days=60),
+            status=PlacementRound.Status.CONFIRMED,
+            required_hours=120,
+            published_at=now - datetime.timedelta(days=50),
+            explained_at=now - datetime.timedelta(days=50),
+        )
+        running.organisers.add(users[Role.ADMINISTRATOR])
+        position = Position.objects.create(
+            round=running, base=base, code="Q11", title="社区矛盾调解岗", capacity=3, supervisor=supervisor
+        )
+        demo_trainee = users[Role.TRAINEE].practitioner
+        placement = Placement.objects.create(
+            trainee=demo_trainee,
+            round=running,
+            position=position,
+            tutor=tutor,
+            status=Placement.Status.CONFIRMED,
+            preference_rank=1,
+            confirmed_at=now - datetime.timedelta(days=45),
+            accepted_at=now - datetime.timedelta(days=44),
+        )
+        LearningAgreement.objects.create(
+            placement=placement,
+            goals="掌握社区矛盾调解的基本流程；能独立完成一次调解记录。",
+            tasks="参与每周调解接待；跟进两户邻里纠纷个案；协助组织一次法律宣传活动。",
+            schedule="每周一、三、五在社区服务站，周二参加督导。",
+            supervision="站内督导每周面谈一小时；高校导师每两周线上督导一次。",
+            trainee_confirmed_at=now - datetime.timedelta(days=40),
+            supervisor_confirmed_at=now - datetime.timedelta(days=39),
+            tutor_confirmed_at=now - datetime.timedelta(days=38),
+        )
+        weeks = [w for w in running.internship_weeks() if w < today - datetime.timedelta(days=7)]
+        for number, week in enumerate(weeks):
+            if number == 2:
+                continue  # a missing week, visible to the tutor and the coordinator
+            JournalEntry.objects.create(
+                placement=placement,
+                week_start=week,
+                activities=f"第{number + 1}周：参与调解接待{rng.randint(2, 5)}次，整理个案记录。",
+                reflection="学会先倾听双方诉求，再梳理共同利益。",
+                tutor_comment="记录详实，下周尝试独立主持一次接待。" if number == 0 else "",
+                commented_at=now - datetime.timedelta(days=28) if number == 0 else None,
+            )
+        SiteVisit.objects.create(
+            placement=placement,
+            tutor=tutor,
+            date=today - datetime.timedelta(days=10),
+            people_met="服务站站长、站内督导",
+            notes="学员融入良好，已能独立完成接待记录。",
+            follow_up="下月安排一次小组活动的策划。",
+        )
+        midterm = Evaluation.objects.create(
+            placement=placement, mentor=tutor, role=Evaluation.Role.TUTOR, stage=Evaluation.Stage.MIDTERM, score=76
+        )
+        for competency in Competency.objects.all():
+            RubricRating.objects.create(evaluation=midterm, competency=competency, level=4, evidence="周志与走访记录")
+        last_year = PlacementRound.objects.create(
+            name="2025年秋季社会工作实习",
+            internship_start=datetime.date(today.year - 1, 9, 1),
+            internship_end=datetime.date(today.year - 1, 12, 31),
+            preference_deadline=now - datetime.timedelta(days=500),
+            status=PlacementRound.Status.FINISHED,
+            required_hours=120,
+        )
+        for n, answer in enumerate([(4, 5, 4, 4), (5, 4, 4, 5), (3, 4, 5, 4), (4, 4, 4, 4), (5, 5, 4, 5)]):
+            SiteFeedback.objects.create(
+                base=base,
+                year=last_year.internship_start.year,
+                comment=["督导很用心", "任务安排合理", "", "希望多一些小组工作机会", ""][n],
+                **dict(zip(SiteFeedback.QUESTIONS, answer, strict=True)),
+            )
 
     def seed(self):
         rng = random.Random(2026)
@@ -249,9 +434,14 @@ class Command(BaseCommand):
         practitioners[0].name = "演示学员"
         practitioners[0].user = users[Role.TRAINEE]
         practitioners[0].email = users[Role.TRAINEE].email
+        practitioners[0].mobile = users[Role.TRAINEE].phone = DEMO_TRAINEE_PHONE
+        users[Role.TRAINEE].phone_verified = True
+        users[Role.TRAINEE].save(update_fields=["phone", "phone_verified"])
         Practitioner.objects.bulk_create(practitioners)
         self.seed_training(rng, training_bases, users)
         self.seed_placements(rng, practice_bases, users)
+        self.seed_internship_lifecycle(rng, practice_bases, users)
+        seed_research(rng, training_bases, practice_bases, users)
         through = Practitioner.specialties.through
         through.objects.bulk_create(
             through(practitioner=practitioner, specialty=specialty)
