@@ -1,5 +1,4 @@
 import datetime
-import re
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -11,9 +10,10 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from talent import names, resident_id, scopes
+from talent import resident_id, scopes
 from talent.fields import MobileField, NameField, ResidentIDField
 from talent.roles import Role
+from talent.search import search as search_registry
 
 
 class UserManager(BaseUserManager):
@@ -155,29 +155,15 @@ class PractitionerQuerySet(models.QuerySet):
             return self.none()
         if user.is_administrator:
             return self
-        own = Q(user=user)
         if user.is_coordinator:
-            scoped = Practitioner.objects.filter(scopes.coordinator_filter(user)).values("pk")
-            return self.filter(own | Q(pk__in=scoped))
-        return self.filter(own)
+            return self.filter(scopes.coordinator_filter(user))
+        return self.filter(user=user)
 
     def search(self, text: str, *, full_id: bool = False) -> "PractitionerQuerySet":
-        """Name, mobile, organization, or the last digits of the resident ID.
-        Without `full_id` (the ID is masked for this user) only the last four
-        characters, which are shown anyway, can be searched."""
-        text = text.strip()
-        if not text:
-            return self
-        # Names are stored normalised (talent.names): typed with a look-alike dot, they still match.
-        condition = (
-            Q(name__icontains=names.normalize_name(text))
-            | Q(mobile__contains=text)
-            | Q(organization__name__icontains=text)
-        )
-        id_text = resident_id.normalize(text)
-        if re.fullmatch(r"[\dX]+", id_text) and (full_id or len(id_text) <= 4):
-            condition |= Q(resident_id__endswith=id_text)
-        return self.filter(condition)
+        """Name, mobile, organization, or the last digits of the resident ID
+        (talent.search). Without `full_id` (the ID is masked for this user)
+        only the last four characters, which are shown anyway, can be searched."""
+        return search_registry(self, text, full_id=full_id, organizations=Organization.objects.all())
 
 
 class Practitioner(models.Model):
@@ -283,7 +269,13 @@ class Practitioner(models.Model):
         verbose_name = _("practitioner")
         verbose_name_plural = _("practitioners")
         # Continuing-education compliance groups people by level and cycle start.
-        indexes = [models.Index(fields=["qualification_level", "registration_date"], name="practitioner_ce_cycle_idx")]
+        indexes = [
+            models.Index(fields=["qualification_level", "registration_date"], name="practitioner_ce_cycle_idx"),
+            # The registry's order: its first page is read from here.
+            models.Index(fields=["name", "id"], name="practitioner_name_idx"),
+            # The residents of a practice base's sub-district (talent.scopes), from the index alone.
+            models.Index(fields=["sub_district", "id"], name="practitioner_resident_idx"),
+        ]
         permissions = [
             ("view_full_resident_id", _("Can see resident IDs unmasked")),
             ("import_practitioner", _("Can import practitioners")),

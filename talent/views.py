@@ -9,9 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from rosters import exports
-from talent import disclosures, ledger, services
+from talent import disclosures, ledger, scopes, services
 from talent.forms import ContactForm, RegistryFilterForm, UnmaskForm
 from talent.models import Practitioner
+from talent.paging import CappedPaginator
 from talent.resources import PractitionerResource
 
 # Latest looks at a person's full resident ID listed on their profile (all are counted).
@@ -27,14 +28,20 @@ def practitioner_list(request, file_format=None):
         .prefetch_related("specialties")
     )
     form = RegistryFilterForm(request.GET)
+    count_from = None
     if form.is_valid():
         full_id = request.user.has_perm("talent.view_full_resident_id")
         practitioners = form.filter(practitioners, full_id=full_id)
+        if not form.narrows() and not request.user.is_administrator and request.user.is_coordinator:
+            # Counting the scope's ids directly is an index-only scan of each tie (talent.scopes).
+            count_from = scopes.coordinator_ids(request.user)
     if file_format:
         # What the list shows, in the import's columns: IDs masked for all but administrators.
         data = PractitionerResource(user=request.user).export(practitioners)
         return exports.download(data, filename="practitioners", file_format=file_format)
-    page = Paginator(practitioners, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(practitioners, settings.REGISTRY_PAGE_SIZE, count_from=count_from).get_page(
+        request.GET.get("page")
+    )
     return render(request, "talent/practitioner_list.html", {"form": form, "page": page})
 
 
