@@ -375,3 +375,36 @@ class LearningRecord(models.Model):
 
     def __str__(self):
         return f"{self.practitioner} · {self.title} ({self.hours})"
+
+
+class CycleStanding(models.Model):
+    """Where a qualified, registered practitioner stands in the current
+    continuing-education cycle, as talent.ledger computes it; kept by
+    talent.standings so that a report over a national registry reads rows
+    instead of summing everyone's hours per request."""
+
+    practitioner = models.OneToOneField(
+        Practitioner, primary_key=True, on_delete=models.CASCADE, related_name="standing"
+    )
+    state = models.CharField(_("state"), max_length=20)
+    cycle_start = models.DateField(_("cycle start"))
+    reregistration_date = models.DateField(_("re-registration date"))
+    required = models.PositiveSmallIntegerField(_("required hours"))
+    earned = models.DecimalField(_("hours earned"), max_digits=8, decimal_places=1)
+    expected_by_now = models.DecimalField(_("expected by now"), max_digits=8, decimal_places=1)
+    computed_on = models.DateField(_("computed on"))
+
+    class Meta:
+        verbose_name = _("continuing-education standing")
+        verbose_name_plural = _("continuing-education standings")
+        # The report: the people behind, those short first, by re-registration date.
+        indexes = [models.Index(fields=["state", "reregistration_date"], name="standing_report_idx")]
+
+    def __str__(self):
+        return f"{self.practitioner_id}: {self.state}"
+
+    @property
+    def state_label(self):
+        from talent import ledger
+
+        return ledger.STATE_LABELS[self.state]

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from rosters import exports
 from talent import disclosures, ledger, scopes, services
 from talent.forms import ContactForm, RegistryFilterForm, UnmaskForm
-from talent.models import Practitioner
+from talent.models import CycleStanding, Practitioner
 from talent.paging import CappedPaginator
 from talent.resources import PractitionerResource
 
@@ -118,14 +118,20 @@ def my_profile(request):
 @permission_required("talent.view_practitioner", raise_exception=True)
 def continuing_education_report(request, file_format=None):
     """Who is behind on continuing education, among the people this user may see."""
-    statuses = ledger.report(Practitioner.objects.visible_to(request.user))
+    # Read from the standings (talent.standings), kept as the ledger computes them.
+    statuses = CycleStanding.objects.filter(practitioner__in=Practitioner.objects.visible_to(request.user))
     show = request.GET.get("show", "behind")
     if show == "behind":
-        statuses = [s for s in statuses if s.state in (ledger.AT_RISK, ledger.SHORT)]
-    statuses.sort(key=lambda s: (s.state != ledger.SHORT, s.reregistration_date, s.practitioner.name))
+        statuses = statuses.filter(state__in=(ledger.SHORT, ledger.AT_RISK))
+    statuses = statuses.select_related("practitioner__organization").order_by(
+        Case(When(state=ledger.SHORT, then=0), default=1),  # short near re-registration first
+        "reregistration_date",
+        "practitioner__name",
+        "practitioner_id",
+    )
     if file_format:
         return _report_download(request, statuses, file_format)
-    page = Paginator(statuses, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(statuses, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "talent/continuing_education_report.html", {"page": page, "show": show})
 
 
