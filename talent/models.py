@@ -377,6 +377,18 @@ class LearningRecord(models.Model):
         return f"{self.practitioner} · {self.title} ({self.hours})"
 
 
+class CycleStandingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CycleStandingQuerySet":
+        """The standings of the people `user` may see (Practitioner.objects.visible_to)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_administrator:
+            return self
+        if user.is_coordinator:
+            return self.filter(scopes.coordinator_filter(user, "practitioner_id"))
+        return self.filter(practitioner__user=user)
+
+
 class CycleStanding(models.Model):
     """Where a qualified, registered practitioner stands in the current
     continuing-education cycle, as talent.ledger computes it; kept by
@@ -394,11 +406,13 @@ class CycleStanding(models.Model):
     expected_by_now = models.DecimalField(_("expected by now"), max_digits=8, decimal_places=1)
     computed_on = models.DateField(_("computed on"))
 
+    objects = CycleStandingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("continuing-education standing")
         verbose_name_plural = _("continuing-education standings")
         # The report: the people behind, those short first, by re-registration date.
-        indexes = [models.Index(fields=["state", "reregistration_date"], name="standing_report_idx")]
+        indexes = [models.Index(fields=["reregistration_date", "practitioner"], name="standing_report_idx")]
 
     def __str__(self):
         return f"{self.practitioner_id}: {self.state}"

@@ -29,7 +29,7 @@ def _tied(user) -> list[QuerySet]:
     return [part for rule in _coordinator_rules for part in rule(user)]
 
 
-def coordinator_filter(user) -> Q:
+def coordinator_filter(user, field: str = "pk") -> Q:
     """The people a coordinator may see: their own record, and the people
     tied to their bases by any rule.
 
@@ -43,9 +43,15 @@ def coordinator_filter(user) -> Q:
     (hashed SubPlan 1); the parts are Index Only Scans of enrollment_scope_idx,
     practitioner_resident_idx, placement_scope_idx, preference_scope_idx).
     As a plain semi-join the planner preferred a hash join over the whole
-    table and a sort."""
+    table and a sort.
+
+    `field` names the practitioner's id in another model's query
+    ("practitioner_id" for continuing-education standings)."""
+    from talent.models import Practitioner
+
+    own = Practitioner.objects.filter(user=user).values("pk")
     tied = _tied(user)
-    return Q(user=user) | (Q(pk__in=_union(tied)) if tied else Q(pk__in=[]))
+    return Q(**{f"{field}__in": own}) | Q(**{f"{field}__in": _union(tied) if tied else []})
 
 
 def coordinator_ids(user) -> QuerySet:

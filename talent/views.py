@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -119,16 +118,13 @@ def my_profile(request):
 def continuing_education_report(request, file_format=None):
     """Who is behind on continuing education, among the people this user may see."""
     # Read from the standings (talent.standings), kept as the ledger computes them.
-    statuses = CycleStanding.objects.filter(practitioner__in=Practitioner.objects.visible_to(request.user))
+    statuses = CycleStanding.objects.visible_to(request.user)
     show = request.GET.get("show", "behind")
     if show == "behind":
         statuses = statuses.filter(state__in=(ledger.SHORT, ledger.AT_RISK))
-    statuses = statuses.select_related("practitioner__organization").order_by(
-        Case(When(state=ledger.SHORT, then=0), default=1),  # short near re-registration first
-        "reregistration_date",
-        "practitioner__name",
-        "practitioner_id",
-    )
+    # Soonest re-registration first, which puts those short near it first; read
+    # in that order from standing_report_idx, a page at a time.
+    statuses = statuses.select_related("practitioner__organization").order_by("reregistration_date", "practitioner_id")
     if file_format:
         return _report_download(request, statuses, file_format)
     page = CappedPaginator(statuses, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
