@@ -19,7 +19,7 @@ import re
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 from django.db.models import Func, Q
-from django.db.models.functions import Reverse
+from django.db.models.functions import Collate, Reverse
 
 from talent import names, resident_id
 
@@ -41,6 +41,17 @@ def grams(text: str) -> list[str]:
     return sorted({text[i : i + 2] for i in range(len(text) - 1)})
 
 
+def _found_first(queryset):
+    """A search finds few rows: have PostgreSQL fetch them through their own
+    index and sort them, rather than walk the registry's name index hoping to
+    meet them early — which it did for an ID tail, reading all 150,000 names
+    (200 ms) to find 23. Ordering by the name under the "C" collation, the same
+    code-point order as the database's C.UTF-8, leaves that index out of it."""
+    if connection.vendor == "postgresql":
+        return queryset.order_by(Collate("name", "C"), "pk")
+    return queryset
+
+
 def search(queryset, text: str, *, full_id: bool, organizations):
     """The rows of `queryset` that `text` finds.
 
@@ -57,7 +68,7 @@ def search(queryset, text: str, *, full_id: bool, organizations):
             # The ID is masked for this user unless full_id: then only the last
             # four characters, which are shown anyway, can be searched.
             found |= Q(resident_id_reversed__startswith=id_text[::-1])
-        return queryset.alias(resident_id_reversed=Reverse("resident_id")).filter(found)
+        return _found_first(queryset.alias(resident_id_reversed=Reverse("resident_id")).filter(found))
     # Names are stored normalised (talent.names): typed with a look-alike dot, they still match.
     name = names.normalize_name(text)
     in_name = Q(name__icontains=name)
@@ -68,4 +79,4 @@ def search(queryset, text: str, *, full_id: bool, organizations):
     # At most a page of organizations' ids, looked up first, so that the
     # database can combine two index scans (BitmapOr) instead of joining.
     organization_ids = list(organizations.filter(name__icontains=text).values_list("pk", flat=True)[:100])
-    return queryset.filter(in_name | Q(organization__in=organization_ids))
+    return _found_first(queryset.filter(in_name | Q(organization__in=organization_ids)))
