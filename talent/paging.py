@@ -9,10 +9,9 @@ rows are then all reachable.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
-
-COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True)
@@ -22,18 +21,19 @@ class CappedCount:
     cap: int
 
 
-def capped_count(queryset, cap: int = COUNT_CAP) -> CappedCount:
-    """One query: SELECT COUNT(*) FROM (… LIMIT cap + 1)."""
+def capped_count(queryset, cap: int | None = None) -> CappedCount:
+    """One query: SELECT COUNT(*) FROM (… LIMIT cap + 1); the cap is LIST_COUNT_CAP by default."""
+    cap = settings.LIST_COUNT_CAP if cap is None else cap
     matched = queryset[: cap + 1].count()
     return CappedCount(min(matched, cap), matched > cap, cap)
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, cap: int = COUNT_CAP, count_from=None, **kwargs):
+    def __init__(self, object_list, per_page, cap: int | None = None, count_from=None, **kwargs):
         """`count_from`: a cheaper queryset with as many rows as `object_list`
         (the ids of an unfiltered scope, say), counted instead of it."""
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        self.cap = settings.LIST_COUNT_CAP if cap is None else cap
         self.count_from = object_list if count_from is None else count_from
 
     @cached_property
