@@ -24,6 +24,9 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
 settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+# Benchmarks sign administrators in with force_login; the second factor they
+# would need in production is tested in tests/talent/, not measured here.
+settings.MFA_REQUIRED_FOR_ADMINISTRATORS = False
 # No collected static files here: serve them from the finders, as the tests do.
 warnings.filterwarnings("ignore", "No directory at", UserWarning)
 settings.STORAGES = {
@@ -33,16 +36,21 @@ settings.STORAGES = {
 
 
 @contextlib.contextmanager
-def throwaway_database():
+def throwaway_database(keep: str = ""):
     """A new, migrated database for the benchmark, dropped afterwards. On
     PostgreSQL it has a name of its own, so that a test suite running at the
-    same time (which uses test_<name>) is never dropped or disturbed."""
+    same time (which uses test_<name>) is never dropped or disturbed.
+    With `keep`, the database has that name and is left behind (to EXPLAIN)."""
     if connection.vendor != "sqlite":
         script = Path(sys.argv[0]).stem
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"bench_{script}_{os.getpid()}"
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = keep or f"bench_{script}_{os.getpid()}"
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
     try:
         yield
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if keep:
+            connection.close()
+            settings.DATABASES["default"]["NAME"] = old_name
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)

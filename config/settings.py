@@ -349,6 +349,11 @@ ASSESSMENT_GRADE_THRESHOLDS = {
 }
 
 REGISTRY_PAGE_SIZE = env_int("REGISTRY_PAGE_SIZE", 25)
+# Lists count their rows exactly up to this many, then say "more than" (talent/paging.py).
+LIST_COUNT_CAP = env_int("LIST_COUNT_CAP", 10_000)
+# The administrator dashboard's figures are computed in the background
+# (reports/summaries.py) and refreshed when data changes or when older than this.
+DASHBOARD_SUMMARY_MAX_AGE = datetime.timedelta(minutes=env_int("DASHBOARD_SUMMARY_MAX_AGE_MINUTES", 15))
 
 LOGGING = {
     "version": 1,

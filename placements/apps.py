@@ -1,15 +1,19 @@
 from django.apps import AppConfig
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-def practitioners_at_coordinated_practice_bases(user) -> Q:
-    """People living in the base's sub-district, placed there, or asking to be."""
-    return (
-        Q(sub_district__practice_base__coordinators=user)
-        | Q(placements__position__base__coordinators=user)
-        | Q(placement_preferences__position__base__coordinators=user)
-    )
+def practitioners_at_coordinated_practice_bases(user):
+    """People living in the base's sub-district, placed there, or asking to be:
+    one query of ids per relation (talent.scopes)."""
+    from placements.models import Placement, PracticeBase, Preference
+    from talent.models import Practitioner
+
+    bases = PracticeBase.objects.filter(coordinators=user)
+    return [
+        Practitioner.objects.filter(sub_district__in=bases.values("sub_district")).values("pk"),
+        Placement.objects.filter(position__base__in=bases.values("pk")).values("trainee"),
+        Preference.objects.filter(position__base__in=bases.values("pk")).values("trainee"),
+    ]
 
 
 def register_notifications() -> None:

@@ -281,6 +281,8 @@ class Preference(models.Model):
             models.UniqueConstraint(fields=["trainee", "round", "position"], name="preference_position_unique"),
             models.CheckConstraint(condition=Q(rank__gte=1, rank__lte=5), name="preference_rank_1_to_5"),
         ]
+        # Who a practice base's coordinator may see (talent.scopes), from the index alone.
+        indexes = [models.Index(fields=["position", "trainee"], name="preference_scope_idx")]
 
     def __str__(self):
         return f"{self.trainee} #{self.rank} {self.position}"
@@ -341,6 +343,8 @@ class Placement(models.Model):
         ordering = ["position", "trainee"]
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
+        # Who a practice base's coordinator may see (talent.scopes), from the index alone.
+        indexes = [models.Index(fields=["position", "trainee"], name="placement_scope_idx")]
         permissions = [
             ("import_placement", _("Can import placements")),
             ("export_placement", _("Can export placements")),

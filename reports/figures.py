@@ -46,10 +46,20 @@ class Scope:
 
 @dataclass
 class Registry:
+    """Counts by code (kept so in the dashboard's summary), labelled when read."""
+
     total: int = 0
-    by_level: list[tuple[str, int]] = field(default_factory=list)
-    by_kind: list[tuple[str, int]] = field(default_factory=list)
+    levels: dict[str, int] = field(default_factory=dict)
+    kinds: dict[str, int] = field(default_factory=dict)
     by_sub_district: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def by_level(self) -> list[tuple[str, int]]:
+        return [(label, self.levels.get(value, 0)) for value, label in Practitioner.QualificationLevel.choices]
+
+    @property
+    def by_kind(self) -> list[tuple[str, int]]:
+        return [(label, self.kinds.get(value, 0)) for value, label in Practitioner.Kind.choices]
 
 
 def registry(practitioners=None) -> Registry:
@@ -75,8 +85,8 @@ def registry(practitioners=None) -> Registry:
         by_place.append(("—", places[None]))
     return Registry(
         total=total,
-        by_level=[(label, levels.get(value, 0)) for value, label in Practitioner.QualificationLevel.choices],
-        by_kind=[(label, kinds.get(value, 0)) for value, label in Practitioner.Kind.choices],
+        levels=levels,
+        kinds=kinds,
         by_sub_district=by_place,
     )
 

@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import assessment, charts, evaluation, figures, services
+from reports import assessment, charts, evaluation, figures, services, summaries
 from reports.forms import (
     CommentsForm,
     DashboardFilterForm,
@@ -22,8 +22,9 @@ from reports.forms import (
 from reports.models import IndicatorEntry, RequiredFix
 from reports.pdf import render_assessment
 from rosters import exports
-from talent import ledger
+from talent import ledger, scopes
 from talent.models import Practitioner
+from talent.paging import capped_count
 
 # Dashboards: config.views.home picks one by role.
 
@@ -38,11 +39,15 @@ def administrator_dashboard(request):
         practice_bases=figures.practice_bases_for(request.user),
     )
     scope = form.scope()
-    board = figures.administrator_dashboard(scope, today)
+    summary = summaries.administrator_dashboard(scope)
+    board = summary.board
+    if board is None:
+        return render(request, "home/administrator.html", {"form": form, "scope": scope, "summary": summary})
     registry = board.registry
     context = {
         "form": form,
         "scope": scope,
+        "summary": summary,
         "board": board,
         "charts": {
             "level": charts.bar_chart(
@@ -96,7 +101,7 @@ def coordinator_dashboard(request):
     context = {
         "training_bases": figures.training_bases_for(user),
         "practice_bases": figures.practice_bases_for(user),
-        "practitioner_count": Practitioner.objects.visible_to(user).count(),
+        "people": capped_count(scopes.coordinator_ids(user)),
         "upcoming": figures.upcoming_sessions(user, today),
         "awaiting_results": figures.sessions_awaiting_results(user, today),
         "hour_logs": figures.hour_logs_awaiting(user),

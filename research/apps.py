@@ -3,14 +3,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-def practitioners_in_coordinated_research(user) -> Q:
-    """Members of the projects and participants of the activities of the user's bases."""
-    return (
-        Q(research_memberships__project__lead_base__coordinators=user)
-        | Q(research_memberships__project__partner_bases__coordinators=user)
-        | Q(exchange_activities__training_base__coordinators=user)
-        | Q(exchange_activities__practice_base__coordinators=user)
-    )
+def practitioners_in_coordinated_research(user):
+    """Members of the projects and participants of the activities of the
+    user's bases: one query of ids per relation (talent.scopes)."""
+    from research.models import ExchangeActivity, ProjectMember, ResearchProject
+
+    projects = ResearchProject.objects.filter(
+        Q(lead_base__coordinators=user) | Q(partner_bases__coordinators=user)
+    ).values("pk")
+    activities = ExchangeActivity.objects.filter(
+        Q(training_base__coordinators=user) | Q(practice_base__coordinators=user)
+    ).values("pk")
+    return [
+        ProjectMember.objects.filter(project__in=projects).values("practitioner"),
+        ExchangeActivity.participants.through.objects.filter(exchangeactivity__in=activities).values("practitioner"),
+    ]
 
 
 class ResearchConfig(AppConfig):

@@ -27,6 +27,9 @@ class TalentConfig(AppConfig):
 
         for kind in KINDS:
             rosters.register(kind)
+        from talent import standings
+
+        standings.connect()
         # Wherever the admin names a group or a permission (forms, filters,
         # titles, delete pages) it uses str(): make that the reader's language
         # rather than the stored key ("trainee") or English ("Can add …").

@@ -98,6 +98,10 @@ class RegistryFilterForm(forms.Form):
         label=_("status"), required=False, choices=[("", _("All")), *Practitioner.Status.choices]
     )
 
+    def narrows(self) -> bool:
+        """Whether any filter is set (call after is_valid())."""
+        return any(self.cleaned_data.values())
+
     def filter(self, practitioners, *, full_id: bool):
         data = self.cleaned_data
         practitioners = practitioners.search(data["q"], full_id=full_id)

@@ -1,5 +1,4 @@
 import datetime
-import re
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -11,9 +10,10 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from talent import names, resident_id, scopes
+from talent import resident_id, scopes
 from talent.fields import MobileField, NameField, ResidentIDField
 from talent.roles import Role
+from talent.search import search as search_registry
 
 
 class UserManager(BaseUserManager):
@@ -196,29 +196,15 @@ class PractitionerQuerySet(models.QuerySet):
             return self.none()
         if user.is_administrator:
             return self
-        own = Q(user=user)
         if user.is_coordinator:
-            scoped = Practitioner.objects.filter(scopes.coordinator_filter(user)).values("pk")
-            return self.filter(own | Q(pk__in=scoped))
-        return self.filter(own)
+            return self.filter(scopes.coordinator_filter(user))
+        return self.filter(user=user)
 
     def search(self, text: str, *, full_id: bool = False) -> "PractitionerQuerySet":
-        """Name, mobile, organization, or the last digits of the resident ID.
-        Without `full_id` (the ID is masked for this user) only the last four
-        characters, which are shown anyway, can be searched."""
-        text = text.strip()
-        if not text:
-            return self
-        # Names are stored normalised (talent.names): typed with a look-alike dot, they still match.
-        condition = (
-            Q(name__icontains=names.normalize_name(text))
-            | Q(mobile__contains=text)
-            | Q(organization__name__icontains=text)
-        )
-        id_text = resident_id.normalize(text)
-        if re.fullmatch(r"[\dX]+", id_text) and (full_id or len(id_text) <= 4):
-            condition |= Q(resident_id__endswith=id_text)
-        return self.filter(condition)
+        """Name, mobile, organization, or the last digits of the resident ID
+        (talent.search). Without `full_id` (the ID is masked for this user)
+        only the last four characters, which are shown anyway, can be searched."""
+        return search_registry(self, text, full_id=full_id, organizations=Organization.objects.all())
 
 
 class Practitioner(models.Model):
@@ -324,7 +310,13 @@ class Practitioner(models.Model):
         verbose_name = _("practitioner")
         verbose_name_plural = _("practitioners")
         # Continuing-education compliance groups people by level and cycle start.
-        indexes = [models.Index(fields=["qualification_level", "registration_date"], name="practitioner_ce_cycle_idx")]
+        indexes = [
+            models.Index(fields=["qualification_level", "registration_date"], name="practitioner_ce_cycle_idx"),
+            # The registry's order: its first page is read from here.
+            models.Index(fields=["name", "id"], name="practitioner_name_idx"),
+            # The residents of a practice base's sub-district (talent.scopes), from the index alone.
+            models.Index(fields=["sub_district", "id"], name="practitioner_resident_idx"),
+        ]
         permissions = [
             ("view_full_resident_id", _("Can see resident IDs unmasked")),
             ("import_practitioner", _("Can import practitioners")),
@@ -558,3 +550,50 @@ class LearningClaim(models.Model):
 
     def __str__(self):
         return f"{self.practitioner} · {self.title} ({self.hours})"
+
+
+class CycleStandingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CycleStandingQuerySet":
+        """The standings of the people `user` may see (Practitioner.objects.visible_to)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_administrator:
+            return self
+        if user.is_coordinator:
+            return self.filter(scopes.coordinator_filter(user, "practitioner_id"))
+        return self.filter(practitioner__user=user)
+
+
+class CycleStanding(models.Model):
+    """Where a qualified, registered practitioner stands in the current
+    continuing-education cycle, as talent.ledger computes it; kept by
+    talent.standings so that a report over a national registry reads rows
+    instead of summing everyone's hours per request."""
+
+    practitioner = models.OneToOneField(
+        Practitioner, primary_key=True, on_delete=models.CASCADE, related_name="standing"
+    )
+    state = models.CharField(_("state"), max_length=20)
+    cycle_start = models.DateField(_("cycle start"))
+    reregistration_date = models.DateField(_("re-registration date"))
+    required = models.PositiveSmallIntegerField(_("required hours"))
+    earned = models.DecimalField(_("hours earned"), max_digits=8, decimal_places=1)
+    expected_by_now = models.DecimalField(_("expected by now"), max_digits=8, decimal_places=1)
+    computed_on = models.DateField(_("computed on"))
+
+    objects = CycleStandingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("continuing-education standing")
+        verbose_name_plural = _("continuing-education standings")
+        # The report: the people behind, those short first, by re-registration date.
+        indexes = [models.Index(fields=["reregistration_date", "practitioner"], name="standing_report_idx")]
+
+    def __str__(self):
+        return f"{self.practitioner_id}: {self.state}"
+
+    @property
+    def state_label(self):
+        from talent import ledger
+
+        return ledger.STATE_LABELS[self.state]

@@ -2,16 +2,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from rosters import exports
-from talent import claims, disclosures, ledger, services
+from talent import claims, disclosures, ledger, scopes, services
 from talent.forms import ContactForm, RegistryFilterForm, UnmaskForm
-from talent.models import Practitioner
+from talent.models import CycleStanding, Practitioner
+from talent.paging import CappedPaginator
 from talent.resources import PractitionerResource
 
 # Latest looks at a person's full resident ID listed on their profile (all are counted).
@@ -27,14 +27,20 @@ def practitioner_list(request, file_format=None):
         .prefetch_related("specialties")
     )
     form = RegistryFilterForm(request.GET)
+    count_from = None
     if form.is_valid():
         full_id = request.user.has_perm("talent.view_full_resident_id")
         practitioners = form.filter(practitioners, full_id=full_id)
+        if not form.narrows() and not request.user.is_administrator and request.user.is_coordinator:
+            # Counting the scope's ids directly is an index-only scan of each tie (talent.scopes).
+            count_from = scopes.coordinator_ids(request.user)
     if file_format:
         # What the list shows, in the import's columns: IDs masked for all but administrators.
         data = PractitionerResource(user=request.user).export(practitioners)
         return exports.download(data, filename="practitioners", file_format=file_format)
-    page = Paginator(practitioners, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(practitioners, settings.REGISTRY_PAGE_SIZE, count_from=count_from).get_page(
+        request.GET.get("page")
+    )
     return render(request, "talent/practitioner_list.html", {"form": form, "page": page})
 
 
@@ -113,14 +119,17 @@ def my_profile(request):
 @permission_required("talent.view_practitioner", raise_exception=True)
 def continuing_education_report(request, file_format=None):
     """Who is behind on continuing education, among the people this user may see."""
-    statuses = ledger.report(Practitioner.objects.visible_to(request.user))
+    # Read from the standings (talent.standings), kept as the ledger computes them.
+    statuses = CycleStanding.objects.visible_to(request.user)
     show = request.GET.get("show", "behind")
     if show == "behind":
-        statuses = [s for s in statuses if s.state in (ledger.AT_RISK, ledger.SHORT)]
-    statuses.sort(key=lambda s: (s.state != ledger.SHORT, s.reregistration_date, s.practitioner.name))
+        statuses = statuses.filter(state__in=(ledger.SHORT, ledger.AT_RISK))
+    # Soonest re-registration first, which puts those short near it first; read
+    # in that order from standing_report_idx, a page at a time.
+    statuses = statuses.select_related("practitioner__organization").order_by("reregistration_date", "practitioner_id")
     if file_format:
         return _report_download(request, statuses, file_format)
-    page = Paginator(statuses, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(statuses, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "talent/continuing_education_report.html", {"page": page, "show": show})
 
 

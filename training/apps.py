@@ -1,10 +1,12 @@
 from django.apps import AppConfig
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-def practitioners_enrolled_at_coordinated_bases(user) -> Q:
-    return Q(enrollments__session__course__base__coordinators=user)
+def practitioners_enrolled_at_coordinated_bases(user):
+    """People enrolled (in any state) at one of the user's bases (talent.scopes)."""
+    from training.models import Enrollment
+
+    return [Enrollment.objects.filter(session__course__base__coordinators=user).values("trainee")]
 
 
 class TrainingConfig(AppConfig):

@@ -258,7 +258,11 @@ class Enrollment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         # Seat counts and the dashboards' fill and completion figures.
-        indexes = [models.Index(fields=["session", "status"], name="enrollment_session_status_idx")]
+        indexes = [
+            models.Index(fields=["session", "status"], name="enrollment_session_status_idx"),
+            # Who a base's coordinator may see (talent.scopes), read from the index alone.
+            models.Index(fields=["session", "trainee"], name="enrollment_scope_idx"),
+        ]
         permissions = [
             ("import_enrollment", _("Can import enrolments and results")),
             ("export_enrollment", _("Can export enrolments and results")),

@@ -44,7 +44,7 @@ def test_each_role_lands_on_its_dashboard(client, trainee, coordinator_a, admini
 
 def test_coordinator_dashboard_counts_only_their_people(client, coordinator_a, trainee, other_trainee):
     client.force_login(coordinator_a)
-    assert client.get("/").context["practitioner_count"] == 1
+    assert client.get("/").context["people"].count == 1
 
 
 def test_navigation_follows_the_role(client, trainee, administrator):
