@@ -183,7 +183,8 @@ def populate(scale: float) -> dict:
                 n,
                 name_of(n),
                 resident_id_of(n),
-                f"13{n % 1_000_000_000:09d}",
+                # Spread like real numbers: four given digits match a few hundred, not every tenth person.
+                f"13{(n * 7_919_113 + 12_345_678) % 1_000_000_000:09d}",
                 n % ORGANISATIONS + 1,
                 KINDS[n % len(KINDS)],
                 level,
@@ -523,7 +524,7 @@ def populate(scale: float) -> dict:
         "training_base": 1,
         "year": today.year - 1,
         "counts": {"practitioners": n_people, "enrolments": n_enrolments, "placements": n_placements},
-        "id_tail": resident_id_of(n_people // 3)[-4:],
+        "id_tail": resident_id_of(n_people // 3 + 7)[-4:],
     }
 
 

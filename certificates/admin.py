@@ -57,10 +57,12 @@ class CertificateBatchAdmin(admin.ModelAdmin):
     """The batches issued in the background, for administrators to see which
     stopped and why; they are started and carried on from their pages."""
 
-    list_display = ["scope", "status", "done", "refused", "total", "started_by", "created_at", "heartbeat"]
+    list_display = ["__str__", "status", "done", "refused", "total", "started_by", "created_at", "heartbeat"]
     list_filter = ["status"]
     list_select_related = ["started_by"]
-    readonly_fields = [f.name for f in CertificateBatch._meta.fields]
+    # The scope and the positions are keys for the machinery; the session or round says the same.
+    exclude = ["scope", "positions"]
+    readonly_fields = [f.name for f in CertificateBatch._meta.fields if f.name not in {"scope", "positions"}]
 
     def has_add_permission(self, request):
         return False

@@ -322,4 +322,4 @@ class CertificateBatch(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.scope} ({self.get_status_display()})"
+        return f"{self.session or self.round} ({self.get_status_display()})"

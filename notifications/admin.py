@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from notifications import delivery
+from notifications import delivery, kinds
 from notifications.models import Delivery, Notification
 
 
@@ -17,15 +17,35 @@ class DeliveryInline(admin.TabularInline):
         return False
 
 
+class KindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(kind.code, kind.label) for kind in kinds.all_kinds()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "kind", "user", "practitioner", "created_at", "read_at"]
-    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
+    list_display = ["subject", "kind_label", "user", "practitioner", "created_at", "read_at"]
+    list_filter = [KindFilter, ("read_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user", "practitioner"]
     search_fields = ["subject", "occasion", "user__email", "practitioner__name"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    # The kind's code and the occasion are keys for the machinery, not for readers.
+    exclude = ["kind", "occasion"]
+    readonly_fields = ["kind_label", *(f.name for f in Notification._meta.fields if f.name not in {"kind", "occasion"})]
     inlines = [DeliveryInline]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, notification):
+        try:
+            return kinds.get(notification.kind).label
+        except LookupError:  # a kind no longer registered
+            return notification.kind
 
     def has_add_permission(self, request):
         return False

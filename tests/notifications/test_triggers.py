@@ -88,6 +88,10 @@ def test_results_are_told_when_the_session_is_finished(training_base_a, trainee,
     )
     done = EnrollmentFactory(session=session, trainee=trainee.practitioner, attended_hours=Decimal("10"))
     EnrollmentFactory(session=session, trainee=other_trainee.practitioner, attended_hours=Decimal("2"))
+    # Told in each recipient's language: these two read English.
+    for person in (trainee.practitioner, other_trainee.practitioner):
+        person.preferred_language = "en"
+        person.save(update_fields=["preferred_language"])
     training_services.finish_session(session=session, by=coordinator_a)
     (passed,) = told("training.results", user=trainee)
     (failed,) = told("training.results", user=other_trainee)

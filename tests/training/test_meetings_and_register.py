@@ -7,7 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import CourseSessionFactory, EnrollmentFactory, PractitionerFactory
 from tests.training.meetings import at, meeting, past_session, seated
@@ -38,10 +38,10 @@ def rows_of(meetings, **changes):
 def test_saving_meetings_that_do_not_add_up_to_the_course_hours_is_refused(training_base_a, coordinator_a):
     session = CourseSessionFactory(course__base=training_base_a, course__hours=Decimal("10"))
     rows = rows_of(attendance.propose_meetings(session))
-    with pytest.raises(AttendanceRefused) as refused:
+    with pytest.raises(AttendanceRefused) as refused, translation.override("en"):
         attendance.save_meetings(session=session, rows=rows[:2], by=coordinator_a)
     assert refused.value.code == "hours_mismatch"
-    assert refused.value.message == "The meetings add up to 6 hours, but the course has 10 hours."
+    assert str(refused.value.message) == "The meetings add up to 6 hours, but the course has 10 hours."
     assert not Meeting.objects.exists()
 
     attendance.save_meetings(session=session, rows=rows, by=coordinator_a)
@@ -203,7 +203,7 @@ def test_roster_shows_the_grid_and_exports_it(client, training_base_a, coordinat
     [(row_enrollment, cells, total)] = page.context["attendance_rows"]
     assert row_enrollment == enrollment and cells[1] is None and total == Decimal(3)
 
-    export = client.get(f"/training/manage/sessions/{session.pk}/attendance.xlsx")
+    export = client.get(f"/training/manage/sessions/{session.pk}/attendance.xlsx", HTTP_ACCEPT_LANGUAGE="en")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     import io
 
