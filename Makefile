@@ -17,6 +17,7 @@ PORT ?= 8000
 run: $(VENV)/.runtime system-packages $(CERTIFICATE_FONT)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py refresh_standings
 	@echo "Serving on http://$(HOST):$(PORT)/ (runserver) with one background worker (manage.py db_worker)"
 	@echo "for imports, certificate batches and notifications: both started by honcho from Procfile.dev;"
 	@echo "one Ctrl-C stops both."
