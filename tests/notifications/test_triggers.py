@@ -119,6 +119,39 @@ def test_session_tomorrow_reminder_with_place_and_time(training_base_a, trainee,
     assert reminders.run(kinds_only=["training.session_tomorrow"]) == {"training.session_tomorrow": 0}
 
 
+def test_meeting_tomorrow_reminder_for_the_later_days_of_a_session(training_base_a, trainee, other_trainee):
+    from notifications import reminders
+    from training.models import Meeting
+
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    running = CourseSessionFactory(
+        course__base=training_base_a, start_date=today - datetime.timedelta(days=1), end_date=tomorrow
+    )
+    starting = CourseSessionFactory(course__base=training_base_a, start_date=tomorrow, end_date=tomorrow)
+    for session in (running, starting):
+        Meeting.objects.create(
+            session=session,
+            date=tomorrow,
+            starts_at=datetime.time(14, 0),
+            ends_at=datetime.time(17, 0),
+            hours=Decimal(3),
+            place="教学楼305",
+            topic="个案工作",
+        )
+    EnrollmentFactory(session=running, trainee=trainee.practitioner)
+    EnrollmentFactory(session=running, trainee=other_trainee.practitioner, status=Enrollment.Status.WAITLISTED)
+    EnrollmentFactory(session=starting, trainee=other_trainee.practitioner)
+
+    # The session starting tomorrow has its own reminder; the waitlisted are not told.
+    assert reminders.run(kinds_only=["training.meeting_tomorrow"]) == {"training.meeting_tomorrow": 1}
+    (notification,) = told("training.meeting_tomorrow", user=trainee)
+    assert "14:00" in notification.body and "教学楼305" in notification.body and "个案工作" in notification.body
+    assert "14:00" in notification.sms_text
+    assert not told("training.meeting_tomorrow", user=other_trainee)
+    assert reminders.run(kinds_only=["training.meeting_tomorrow"]) == {"training.meeting_tomorrow": 0}
+
+
 # --- Certificates -------------------------------------------------------------------
 
 
