@@ -24,7 +24,8 @@ class CappedCount:
 def capped_count(queryset, cap: int | None = None) -> CappedCount:
     """One query: SELECT COUNT(*) FROM (… LIMIT cap + 1); the cap is LIST_COUNT_CAP by default."""
     cap = settings.LIST_COUNT_CAP if cap is None else cap
-    matched = queryset[: cap + 1].count()
+    # Unordered: a count needs no sort (Django keeps ORDER BY in a sliced subquery).
+    matched = queryset.order_by()[: cap + 1].count()
     return CappedCount(min(matched, cap), matched > cap, cap)
 
 

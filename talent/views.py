@@ -129,7 +129,16 @@ def continuing_education_report(request, file_format=None):
     statuses = statuses.select_related("practitioner__organization").order_by("reregistration_date", "practitioner_id")
     if file_format:
         return _report_download(request, statuses, file_format)
-    page = CappedPaginator(statuses, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    count_from = None
+    if not request.user.is_administrator and request.user.is_coordinator:
+        # Counted as a plain semi-join on the scope's ids (talent.scopes): probes
+        # by primary key instead of testing a million standings one by one.
+        count_from = CycleStanding.objects.filter(pk__in=scopes.coordinator_ids(request.user))
+        if show == "behind":
+            count_from = count_from.filter(state__in=(ledger.SHORT, ledger.AT_RISK))
+    page = CappedPaginator(statuses, settings.REGISTRY_PAGE_SIZE, count_from=count_from).get_page(
+        request.GET.get("page")
+    )
     return render(request, "talent/continuing_education_report.html", {"page": page, "show": show})
 
 
