@@ -7,7 +7,7 @@ rule here from its AppConfig.ready(), so that talent never imports them.
 
 from collections.abc import Callable, Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 _coordinator_rules: list[Callable[..., Iterable[QuerySet]]] = []
 
@@ -52,6 +52,19 @@ def coordinator_filter(user, field: str = "pk") -> Q:
     own = Practitioner.objects.filter(user=user).values("pk")
     tied = _tied(user)
     return Q(**{f"{field}__in": own}) | Q(**{f"{field}__in": _union(tied) if tied else []})
+
+
+def coordinator_filter_for_few(user) -> Q:
+    """The same people, tested row by row: one correlated EXISTS per tie.
+    For a search, which finds a few hundred candidates through its own index,
+    probing each candidate's ties by index is far cheaper than hashing every
+    id of the scope first (an ID-tail search as a coordinator: 170 ms at 1.5
+    million people with the union, of which 130 ms building its hash twice)."""
+    condition = Q(user=user)
+    for part in _tied(user):
+        (name,) = part.query.values_select or ("pk",)
+        condition |= Q(Exists(part.order_by().filter(**{name: OuterRef("pk")})))
+    return condition
 
 
 def coordinator_ids(user) -> QuerySet:

@@ -21,12 +21,13 @@ ID_VIEWS_SHOWN = 20
 @login_required
 @permission_required("talent.view_practitioner", raise_exception=True)
 def practitioner_list(request, file_format=None):
+    form = RegistryFilterForm(request.GET)
+    searching = form.is_valid() and bool(form.cleaned_data["q"].strip())
     practitioners = (
-        Practitioner.objects.visible_to(request.user)
+        Practitioner.objects.visible_to(request.user, few=searching)
         .select_related("organization", "sub_district")
         .prefetch_related("specialties")
     )
-    form = RegistryFilterForm(request.GET)
     count_from = None
     if form.is_valid():
         full_id = request.user.has_perm("talent.view_full_resident_id")
