@@ -10,8 +10,9 @@ search is usually two characters, and pg_trgm finds nothing to look up in a
 two-character pattern. SQLite keeps plain LIKE.
 
 Plans relied on (EXPLAIN ANALYZE, 1.5 million practitioners, 2026-12):
-"建国" → Bitmap Index Scan on practitioner_name_grams_idx, recheck of LIKE,
-~2,000 rows in 5 ms; "123X" → Index Scan on practitioner_id_reversed_idx.
+"晓东" → Bitmap Index Scan on practitioner_name_grams_idx, the LIKE rechecked,
+statements of a few milliseconds; an ID tail → BitmapOr of
+practitioner_id_reversed_idx (135 rows) and practitioner_mobile_trgm_idx.
 """
 
 import re
