@@ -10,6 +10,7 @@ are moved past the loaded ids at the end (`reset_sequences`).
 import enum
 from collections.abc import Iterable
 
+from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import JSONField
 from django.utils import timezone
@@ -77,9 +78,3 @@ def reset_sequences(models) -> None:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
-
-
-def no_style():
-    from django.core.management.color import no_style as plain
-
-    return plain()
