@@ -97,6 +97,7 @@ NOT_WORDS = re.compile(
     r"|(?<![A-Za-z])(zh-hans|en)(?![A-Za-z])"  # language codes, as a certificate records its language
     r"|[A-Za-z0-9+/=]+\*{3,}"  # a masked secret: a password's salt and hash "Ab3xQz******"
     r"|(?<![A-Za-z0-9])[A-Z]+-\d{4}(-[A-Z])?-\d+(?![0-9])"  # serials: DQ-2026-T-000123
+    r"|(?<![0-9a-f])[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}(?![0-9a-f])"  # a UUID: a notification's batch
 )
 # An English word is a run of two or more ASCII letters; a token that mixes
 # letters and digits (7KQ4, C001, A1) is a code, not a word. Phrases are kept
@@ -176,6 +177,7 @@ def test_english_is_found_only_where_a_reader_meets_it():
       <p>导出 XLSX · 联系 admin@example.com · https://example.com/verify/ · DQ-2026-T-000123</p>
       <p>岗位 A1 · 码 ZQXC 7KQ4</p><img src="/static/admin/img/icon-yes.svg" alt="True">
       <p>盐: Ab3xQz****** · certificates/2026/DQ-2026-T-000001.pdf · 语言: zh-hans</p>
+      <p>批次 12b7a57e-1e76-4170-beda-554646481b90</p>
       <p>验证您的Email地址 No certificate matches, sorry.</p>
     </body></html>"""
     assert english(html, codes=("7KQ4ZQXC",)) == [
