@@ -598,6 +598,8 @@ def run_at(scale: float, keep: str = "") -> dict:
             for client, url in searches:
                 timings, queries = measure(client, url, runs=RUNS // 3 + 1)
                 search_timings += timings
+                who = "admin" if client is admin else "coordinator"
+                print(f"    {who} {url}: median {statistics.median(timings):.1f} ms, max {max(timings):.1f} ms")
                 search_queries = max(search_queries, queries)
             results["registry_search"] = (p95(search_timings), search_queries)
             print(f"  registry_search: p95 {results['registry_search'][0]:.1f} ms, {search_queries} queries")

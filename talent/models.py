@@ -189,18 +189,15 @@ class Specialty(models.Model):
 
 
 class PractitionerQuerySet(models.QuerySet):
-    def visible_to(self, user, *, few: bool = False) -> "PractitionerQuerySet":
+    def visible_to(self, user) -> "PractitionerQuerySet":
         """What `user` may see: everything for administrators, the people tied to
-        their bases for coordinators, their own record for everyone else.
-        `few`: the rest of the query finds few rows (a search), so test each
-        one's ties rather than gather the whole scope (talent.scopes)."""
+        their bases for coordinators (talent.scopes), their own record for
+        everyone else."""
         if not user.is_authenticated:
             return self.none()
         if user.is_administrator:
             return self
         if user.is_coordinator:
-            if few:
-                return self.filter(scopes.coordinator_filter_for_few(user))
             return self.filter(scopes.coordinator_filter(user))
         return self.filter(user=user)
 

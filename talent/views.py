@@ -11,7 +11,7 @@ from rosters import exports
 from talent import claims, disclosures, ledger, scopes, services
 from talent.forms import ContactForm, RegistryFilterForm, UnmaskForm
 from talent.models import CycleStanding, Practitioner
-from talent.paging import CappedPaginator
+from talent.paging import CappedPaginator, SearchPaginator
 from talent.resources import PractitionerResource
 
 # Latest looks at a person's full resident ID listed on their profile (all are counted).
@@ -23,11 +23,8 @@ ID_VIEWS_SHOWN = 20
 def practitioner_list(request, file_format=None):
     form = RegistryFilterForm(request.GET)
     searching = form.is_valid() and bool(form.cleaned_data["q"].strip())
-    practitioners = (
-        Practitioner.objects.visible_to(request.user, few=searching)
-        .select_related("organization", "sub_district")
-        .prefetch_related("specialties")
-    )
+    rows = Practitioner.objects.select_related("organization", "sub_district").prefetch_related("specialties")
+    practitioners = rows.visible_to(request.user)
     count_from = None
     if form.is_valid():
         full_id = request.user.has_perm("talent.view_full_resident_id")
@@ -39,9 +36,12 @@ def practitioner_list(request, file_format=None):
         # What the list shows, in the import's columns: IDs masked for all but administrators.
         data = PractitionerResource(user=request.user).export(practitioners)
         return exports.download(data, filename="practitioners", file_format=file_format)
-    page = CappedPaginator(practitioners, settings.REGISTRY_PAGE_SIZE, count_from=count_from).get_page(
-        request.GET.get("page")
-    )
+    if searching:
+        # A search's scope test is paid once, for the count and the page together.
+        paginator = SearchPaginator(practitioners, settings.REGISTRY_PAGE_SIZE, rows=rows)
+    else:
+        paginator = CappedPaginator(practitioners, settings.REGISTRY_PAGE_SIZE, count_from=count_from, rows=rows)
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "talent/practitioner_list.html", {"form": form, "page": page})
 
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -19,7 +21,8 @@ def load_settings(**env):
         "print(json.dumps({k: getattr(s, k, None) for k in "
         "['DEBUG', 'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
         "'SECURE_HSTS_SECONDS', 'LANGUAGE_CODE', 'TIME_ZONE', 'ALLOWED_HOSTS']} | "
-        "{'DB': s.DATABASES['default']['ENGINE'], 'DB_NAME': str(s.DATABASES['default']['NAME'])}))"
+        "{'DB': s.DATABASES['default']['ENGINE'], 'DB_NAME': str(s.DATABASES['default']['NAME']), "
+        "'DB_OPTIONS': s.DATABASES['default'].get('OPTIONS', {})}))"
     )
     return subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=clean_env(**env), capture_output=True, text=True, check=False
@@ -73,6 +76,24 @@ def test_debug_runs_with_the_development_key_and_sqlite_under_var():
 def test_database_url_selects_postgresql():
     values = json.loads(load_settings(DJANGO_DEBUG="1", DATABASE_URL="postgres://u@db.internal:5432/sw").stdout)
     assert values["DB"] == "django.db.backends.postgresql"
+    # Pages' short statements are never JIT-compiled (config/settings.py).
+    assert values["DB_OPTIONS"]["options"] == "-c jit=off"
+
+
+def test_connection_options_in_the_database_url_are_kept():
+    url = "postgres://u@db.internal:5432/sw?options=-c%20statement_timeout%3D5000"
+    values = json.loads(load_settings(DJANGO_DEBUG="1", DATABASE_URL=url).stdout)
+    assert values["DB_OPTIONS"]["options"] == "-c statement_timeout=5000 -c jit=off"
+
+
+def test_postgresql_sessions_run_without_jit(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: JIT is a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
 
 
 def test_a_bad_boolean_fails_loudly():

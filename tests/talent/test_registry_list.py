@@ -105,7 +105,7 @@ def test_query_count_does_not_grow_with_rows(client, administrator, db):
     for practitioner in PractitionerFactory.create_batch(60, organization=OrganizationFactory()):
         practitioner.specialties.set(specialties)
     # Session, user, the user's roles, their authenticator app (administrators
-    # must have one), permissions (own and groups'), count, page, one each
-    # for sub-districts, organizations and specialties, and the unread
-    # notifications of the user menu.
-    assert queries_for_list() == few == 13
+    # must have one), permissions (own and groups'), count, the page's ids
+    # and then its rows (talent.paging), one each for sub-districts,
+    # organizations and specialties, and the unread notifications of the user menu.
+    assert queries_for_list() == few == 14
