@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,8 +25,24 @@ class CourseAdmin(RosterExportMixin, admin.ModelAdmin):
     filter_horizontal = ["prerequisites"]
 
 
+class CourseSessionAdminForm(forms.ModelForm):
+    user = None  # who is editing: set per request by CourseSessionAdmin.get_form
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        # Until _post_clean the instance holds the stored values.
+        stored = self.instance.status if self.instance.pk else None
+        if stored and status == CourseSession.Status.CANCELLED and stored != status:
+            try:
+                services.check_cancellable(session=self.instance, by=self.user)
+            except services.EnrollmentRefused as refusal:
+                raise forms.ValidationError(refusal.message, code=refusal.code) from refusal
+        return status
+
+
 @admin.register(CourseSession)
 class CourseSessionAdmin(RosterExportMixin, admin.ModelAdmin):
+    form = CourseSessionAdminForm
     list_display = ["course", "start_date", "end_date", "capacity", "status"]
     list_filter = ["status", "course__base"]
     list_select_related = ["course"]
@@ -39,6 +56,22 @@ class CourseSessionAdmin(RosterExportMixin, admin.ModelAdmin):
         # Capacity changes go through the roster page, which keeps the waitlist in step;
         # cancelling through the action, which tells the people enrolled.
         return ["capacity"] if obj else []
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a class of its own for this request
+        form.user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change and "status" in form.changed_data and obj.status == CourseSession.Status.CANCELLED:
+            # Cancelling by editing the status does what the action does: every
+            # live enrolment cancelled and the people told (training.services).
+            obj.status = form.initial["status"]
+            super().save_model(request, obj, form, change)
+            services.cancel_session(session=obj, by=request.user)
+            obj.refresh_from_db(fields=["status"])
+            return
+        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Cancel the selected sessions and tell the people enrolled"), permissions=["change"])
     def cancel_sessions(self, request, queryset):

@@ -416,14 +416,19 @@ def finish_session(
 
 
 @transaction.atomic
+def check_cancellable(*, session: CourseSession, by: User | None) -> None:
+    """Raise EnrollmentRefused unless `by` may cancel `session` now."""
+    _check_manager(by, session)
+    if session.status in (CourseSession.Status.FINISHED, CourseSession.Status.CANCELLED):
+        raise EnrollmentRefused(_("Only a session that has not finished can be cancelled."), code="cannot_cancel")
+
+
 def cancel_session(*, session: CourseSession, by: User | None, reason: str = "") -> int:
     """Cancel a session that has not finished: every live enrolment is
     cancelled and its trainee told why. Returns how many people were enrolled
     or waiting."""
     session = _lock_session(session)
-    _check_manager(by, session)
-    if session.status in (CourseSession.Status.FINISHED, CourseSession.Status.CANCELLED):
-        raise EnrollmentRefused(_("Only a session that has not finished can be cancelled."), code="cannot_cancel")
+    check_cancellable(session=session, by=by)
     now = timezone.now()
     live = list(session.enrollments.live().select_for_update(of=("self",)).select_related("trainee"))
     # Saved one by one (not update()) so that the audit log records each cancellation.

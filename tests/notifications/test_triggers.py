@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from certificates import services as certificate_services
@@ -336,8 +338,6 @@ def test_preference_deadline_in_three_days_for_eligible_trainees_who_have_not_ra
 def test_a_coordinator_cancels_a_session_from_its_roster_with_a_reason(
     client, session, trainee, coordinator_a, coordinator_b, on_commit
 ):
-    from django.urls import reverse
-
     training_services.enroll(trainee=trainee.practitioner, session=session)
     url = reverse("training:cancel-session", args=[session.pk])
     roster = reverse("training:session-roster", args=[session.pk])
@@ -356,3 +356,45 @@ def test_a_coordinator_cancels_a_session_from_its_roster_with_a_reason(
     assert session.status == CourseSession.Status.CANCELLED
     (notification,) = told("training.session_cancelled", user=trainee)
     assert "场地维修" in notification.body
+
+
+def change_form_data(response) -> dict:
+    """What the admin's change form would post back unchanged."""
+    data = {}
+    for bound in response.context["adminform"].form:
+        widget, value = bound.field.widget, bound.value()
+        if isinstance(widget, forms.MultiWidget):
+            for n, part in enumerate(widget.decompress(value)):
+                data[f"{bound.html_name}_{n}"] = "" if part is None else part
+        elif value is not None:
+            data[bound.html_name] = value
+    return data
+
+
+def test_cancelling_a_session_by_its_status_in_the_admin_tells_the_people_enrolled(
+    client, session, trainee, administrator, on_commit
+):
+    training_services.enroll(trainee=trainee.practitioner, session=session)
+    url = reverse("admin:training_coursesession_change", args=[session.pk])
+    client.force_login(administrator)
+    data = change_form_data(client.get(url)) | {"status": CourseSession.Status.CANCELLED, "location": "教学楼302"}
+    with on_commit():
+        assert client.post(url, data).status_code == 302
+    session.refresh_from_db()
+    assert (session.status, session.location) == (CourseSession.Status.CANCELLED, "教学楼302")
+    assert not session.enrollments.live().exists()
+    assert told("training.session_cancelled", user=trainee)
+
+
+def test_a_finished_session_cannot_be_cancelled_in_the_admin(client, session, trainee, administrator):
+    training_services.enroll(trainee=trainee.practitioner, session=session)
+    CourseSession.objects.filter(pk=session.pk).update(status=CourseSession.Status.FINISHED)
+    url = reverse("admin:training_coursesession_change", args=[session.pk])
+    client.force_login(administrator)
+    data = change_form_data(client.get(url)) | {"status": CourseSession.Status.CANCELLED}
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "Only a session that has not finished can be cancelled." in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == CourseSession.Status.FINISHED
+    assert session.enrollments.live().exists()
