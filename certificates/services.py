@@ -100,6 +100,11 @@ def source_for_enrollment(enrollment) -> Source:
 def source_for_placement(placement, approved_hours) -> Source:
     if placement.status != placement.Status.COMPLETED:
         raise CertificateRefused(_("Only a completed internship earns a certificate."), code="not_completed")
+    completed_on = _local_date(placement.completed_at)
+    end_date = placement.round.internship_end
+    if completed_on is not None and placement.round.internship_start <= completed_on < end_date:
+        # Completed early (hours and evaluations in): the internship ended that day.
+        end_date = completed_on
     return Source(
         kind=Certificate.Kind.INTERNSHIP,
         holder=placement.trainee,
@@ -107,9 +112,9 @@ def source_for_placement(placement, approved_hours) -> Source:
         hours=approved_hours,
         issuing_base=placement.position.base.name,
         start_date=placement.round.internship_start,
-        end_date=placement.round.internship_end,
+        end_date=end_date,
         placement=placement,
-        completed_on=_local_date(placement.completed_at),
+        completed_on=completed_on,
     )
 
 

@@ -145,8 +145,11 @@ def test_an_internship_certificate_states_the_day_the_placement_was_completed(db
     certificate = issue_for_placement(placement, Decimal("16.0"))
 
     assert certificate.completed_on == datetime.date(2025, 11, 28)
+    # Completed two days before the round's end: the internship ran until then.
+    assert (certificate.start_date, certificate.end_date) == (datetime.date(2025, 9, 1), datetime.date(2025, 11, 28))
     text = pdf_text(certificate.pdf.read())
-    assert "2025年11月28日" in text
+    assert "2025年9月1日" in text and "2025年11月28日" in text
+    assert "2025年11月30日" not in text
     assert "共16学时" in text
 
 
