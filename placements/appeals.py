@@ -21,7 +21,8 @@ from talent.models import Practitioner, User
 @transaction.atomic
 def publish_proposals(*, round: PlacementRound, by: User) -> int:
     """Show every trainee their proposal and open the appeal window; the
-    explanations are computed in the background. Returns how many were told."""
+    explanations are computed in the background. Those who ranked positions
+    and were given none are told too. Returns how many were told of a proposal."""
     round = services._lock_round(round.pk)
     services._check_organises(round, by)
     if round.status != PlacementRound.Status.MATCHING:
@@ -38,6 +39,16 @@ def publish_proposals(*, round: PlacementRound, by: User) -> int:
         kind="placements.published",
         recipients=trainees,
         context={"round": round.name, "appeal_deadline": timezone.localtime(round.appeal_deadline)},
+        link=reverse("placements:mine"),
+        occasion=f"round-published:{round.pk}",
+    )
+    proposed = Placement.objects.filter(round=round, status=Placement.Status.PROPOSED).values("trainee")
+    notify(
+        kind="placements.unplaced",
+        recipients=list(
+            Practitioner.objects.filter(placement_preferences__round=round).exclude(pk__in=proposed).distinct()
+        ),
+        context={"round": round.name},
         link=reverse("placements:mine"),
         occasion=f"round-published:{round.pk}",
     )

@@ -24,6 +24,7 @@ def register_notifications() -> None:
 
     for code, label in (
         ("placements.published", _("Internship proposal published, with the appeal window")),
+        ("placements.unplaced", _("No internship proposal for you in a round")),
         ("placements.appeal_resolved", _("Internship appeal answered")),
         ("placements.seat_offered", _("A freed internship seat offered to you")),
         ("placements.answer_due", _("Accept or decline your internship soon")),

@@ -137,6 +137,11 @@ def test_publishing_tells_the_trainees_and_explains_by_the_solver(published):
     round, x, y, people = published
     assert round.explained_at is not None  # the task ran at once (TASKS_BACKEND=immediate)
     assert Notification.objects.filter(kind="placements.published").count() == 3  # those with a proposal
+    # The one who ranked only the full position is told there is none for them.
+    placed = set(Placement.objects.filter(round=round).values_list("trainee", flat=True))
+    (unplaced,) = [person for person in people if person.pk not in placed]
+    (told,) = Notification.objects.filter(kind="placements.unplaced")
+    assert told.practitioner == unplaced and round.name in told.subject
     at_y = Placement.objects.filter(position=y).select_related("trainee")
     assert at_y.count() == 2
     for placement in at_y:
