@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from certificates import fonts
 from notifications.services import notify
 from placements.models import PracticeBase
 from research import pdf
@@ -284,6 +285,20 @@ def proof_content(practitioner: Practitioner, today: datetime.date) -> dict:
     }
 
 
+def _check_printable(printed: list[tuple[str, str]]) -> None:
+    """Refuse, as certificates do, a text the fonts would print as empty boxes."""
+    for field, text in printed:
+        if missing := fonts.unprintable(text):
+            raise ResearchRefused(
+                _(
+                    "%(field)s “%(text)s” contains “%(character)s” (%(codepoint)s), which none of the "
+                    "certificate's fonts can print: it would come out as an empty box."
+                )
+                % {"field": field, "text": text, "character": missing[0], "codepoint": f"U+{ord(missing[0]):04X}"},
+                code="missing_glyph",
+            )
+
+
 @transaction.atomic
 def issue_proof(*, practitioner: Practitioner, by: User) -> ContinuingEducationProof:
     """Issue the holder's proof for the current cycle; it supersedes the one before."""
@@ -291,6 +306,10 @@ def issue_proof(*, practitioner: Practitioner, by: User) -> ContinuingEducationP
         raise ResearchRefused(_("Only the holder or an administrator issues this proof."), code="not_holder")
     issued_at = timezone.now()
     today = timezone.localdate(issued_at)
+    content = proof_content(practitioner, today)
+    _check_printable(
+        [(_("The holder's name"), practitioner.name), *((_("The title"), line["title"]) for line in content["lines"])]
+    )
     year = today.year
     ProofCounter.objects.get_or_create(year=year)
     counter = ProofCounter.objects.select_for_update().get(year=year)
@@ -299,7 +318,6 @@ def issue_proof(*, practitioner: Practitioner, by: User) -> ContinuingEducationP
     )
     counter.last += 1
     counter.save(update_fields=["last"])
-    content = proof_content(practitioner, today)
     proof = ContinuingEducationProof(
         serial=f"{settings.CERTIFICATE_SERIAL_PREFIX}-{year}-R-{counter.last:06d}",
         year=year,

@@ -80,3 +80,20 @@ def test_only_the_holder_and_administrators_get_the_pdf(client, trainee, other_t
 
 def test_unknown_code_is_not_found(client, db):
     assert client.get("/research/verify/0000000000000000000000000/").status_code == 404
+
+
+def test_a_title_no_font_can_print_is_refused_and_no_serial_is_used(client, trainee, ledger):
+    nowhere = "\U00030000"  # CJK Extension G: in none of the certificate's fonts
+    talent_services.credit_hours(
+        practitioner=ledger, hours=Decimal(2), date=timezone.localdate(), title=f"讲座{nowhere}", note="x"
+    )
+    with pytest.raises(services.ResearchRefused) as refusal:
+        services.issue_proof(practitioner=ledger, by=trainee)
+    assert refusal.value.code == "missing_glyph" and "U+30000" in refusal.value.message
+    assert not ledger.ce_proofs.exists()
+    client.force_login(trainee)
+    response = client.post("/research/proof/", follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "U+30000" in response.content.decode()
+    # The next proof issued takes the first serial of the year: none was spent.
+    LearningRecord.objects.filter(title__contains=nowhere).delete()
+    assert services.issue_proof(practitioner=ledger, by=trainee).sequence == 1
