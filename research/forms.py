@@ -83,7 +83,7 @@ class ProjectForm(forms.ModelForm):
 
 
 class MemberForm(forms.Form):
-    people = PractitionersField(label=_("people"))
+    people = PractitionersField(label=_("members to add"))
     role = forms.ChoiceField(label=_("role"), choices=ProjectMember.Role.choices)
 
 

@@ -121,9 +121,10 @@ def project_detail(request, pk):
     }
     if manages:
         context.update(
-            member_form=MemberForm(),
-            milestone_form=MilestoneForm(),
-            output_form=OutputForm(project=project),
+            # Ids of their own: both forms have a title.
+            member_form=MemberForm(auto_id="member-%s"),
+            milestone_form=MilestoneForm(auto_id="milestone-%s"),
+            output_form=OutputForm(project=project, auto_id="output-%s"),
         )
     return render(request, "research/project_detail.html", context)
 

@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 
 from certificates.models import Certificate
 from placements.models import Appeal, Evaluation, HourLog, Placement, PlacementRound, Position, Preference, SeatOffer
+from research.models import ContinuingEducationProof
 from talent.models import LearningRecord
 from tests.factories import (
     CourseFactory,
@@ -512,7 +513,10 @@ def test_every_page_is_in_chinese(client, request, world, role):
         "tests/config/test_chinese_pages.py:\n  " + "\n  ".join(unknown)
     )
     user = request.getfixturevalue(ROLES[role]) if ROLES[role] else None
-    codes = (world["certificate"].verification_code,)
+    codes = (
+        world["certificate"].verification_code,
+        *ContinuingEducationProof.objects.values_list("verification_code", flat=True),
+    )
     found, read = {}, 0
     for url in urls:
         # Again before each page: some pages sign a visitor out (a password
