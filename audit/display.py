@@ -34,6 +34,7 @@ ACTIONS = {
 EVENTS = {
     "match_before_deadline": _("Matched the round before its preference deadline"),
     "confirm_before_deadline": _("Confirmed the round before its preference deadline"),
+    "confirm_unpublished": _("Confirmed the round without publishing the proposals for appeal"),
     "finish_early": _("Finished the session before its end date"),
     "results_early": _("Recorded results before the session's end date"),
     "attendance_override": _("Entered attended hours that differ from the register"),

@@ -106,6 +106,8 @@ def confirm_round() -> dict:
         preference_deadline=timezone.now() - datetime.timedelta(days=1),
         status=PlacementRound.Status.MATCHING,
         required_hours=120,
+        # Published, and the appeal window closed: confirmation may go ahead.
+        published_at=timezone.now() - datetime.timedelta(days=4),
     )
     round.organisers.add(organiser)
     bases = [

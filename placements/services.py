@@ -282,12 +282,25 @@ def match_round(*, round: PlacementRound, by: User, override_reason: str = "") -
 @transaction.atomic
 def confirm_round(*, round: PlacementRound, by: User, override_reason: str = "") -> int:
     """Confirm every proposal and tell the trainees. Returns how many were
-    confirmed. Organisers only, after the deadline (see `_check_deadline`)."""
+    confirmed. Organisers only, after the deadline (see `_check_deadline`),
+    once the proposals were published and the appeal window has closed
+    (placements.appeals); an administrator may skip publication with a
+    stated reason, which is recorded."""
     round = PlacementRound.objects.select_for_update().get(pk=round.pk)
     _check_organises(round, by)
     if round.status != PlacementRound.Status.MATCHING:
         raise PlacementRefused(_("Only a round being matched can be confirmed."), code="status")
     _check_deadline(round, by=by, override_reason=override_reason, event="confirm_before_deadline")
+    if round.published_at is None:
+        if not (by.is_administrator and override_reason.strip()):
+            raise PlacementRefused(
+                _(
+                    "Publish the proposals first: the trainees see them, with the reasons, and may appeal "
+                    "before the round is confirmed."
+                ),
+                code="not_published",
+            )
+        record_event(round, event="confirm_unpublished", actor=by, reason=override_reason.strip())
     if round.takes_appeals():
         raise PlacementRefused(
             _("Trainees may appeal until %(deadline)s; confirm the round after that.")

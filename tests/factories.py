@@ -179,3 +179,19 @@ def meet_internship_requirements(placement) -> None:
         ],
         ignore_conflicts=True,
     )
+
+
+def publish_and_close_appeals(round, *, by) -> None:
+    """Publish a matched round's proposals (unless they are) and let the appeal
+    window pass, as confirmation requires (placements.appeals)."""
+    from placements import appeals
+    from placements.models import PlacementRound
+
+    round.refresh_from_db()
+    if round.published_at is None:
+        appeals.publish_proposals(round=round, by=by)
+        round.refresh_from_db()
+    PlacementRound.objects.filter(pk=round.pk).update(
+        published_at=round.published_at - datetime.timedelta(hours=round.appeal_window_hours, minutes=1)
+    )
+    round.refresh_from_db()

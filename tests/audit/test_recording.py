@@ -20,6 +20,7 @@ from tests.factories import (
     OrganizationFactory,
     PractitionerFactory,
     UserFactory,
+    publish_and_close_appeals,
 )
 from training import services as training_services
 from training.models import CourseSession, Enrollment
@@ -236,6 +237,7 @@ def test_matching_and_confirming_a_round_are_recorded(position_a, trainee, admin
     round.save()
 
     placement_services.match_round(round=round, by=administrator)
+    publish_and_close_appeals(round, by=administrator)
     placement_services.confirm_round(round=round, by=administrator)
 
     placement = trainee.practitioner.placements.get()

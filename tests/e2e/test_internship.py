@@ -49,6 +49,12 @@ def test_trainee_ranks_coordinator_matches_and_trainee_logs_hours(page):
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="运行匹配").click()
     expect(page.get_by_test_id("placement-row")).to_contain_text("居家养老服务岗")
+    # Published for appeal; confirmed once the window has closed.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("publish").click()
+    expect(page.get_by_test_id("appeal-note")).to_be_visible()
+    PlacementRound.objects.filter(pk=round.pk).update(published_at=timezone.now() - datetime.timedelta(days=4))
+    page.reload()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="确认本轮").click()
     expect(page.get_by_test_id("placement-row")).to_contain_text("已确认")

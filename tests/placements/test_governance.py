@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from certificates import services as certificate_services
-from placements import services
+from placements import appeals, services
 from placements.models import Placement, PlacementRound, Preference
-from tests.factories import PractitionerFactory
+from tests.factories import PractitionerFactory, publish_and_close_appeals
 
 
 def refused_code(call, **kwargs):
@@ -102,6 +102,7 @@ def test_an_organiser_matches_and_an_administrator_confirms(
     client.force_login(coordinator_b)
     client.post(manage_url(city.round, "match/"))
     assert Placement.objects.filter(status=Placement.Status.PROPOSED).count() == 4
+    publish_and_close_appeals(city.round, by=coordinator_b)
 
     client.force_login(administrator)
     with django_capture_on_commit_callbacks(execute=True):
@@ -109,6 +110,29 @@ def test_an_organiser_matches_and_an_administrator_confirms(
     assert Placement.objects.filter(status=Placement.Status.CONFIRMED).count() == 4
     city.round.refresh_from_db()
     assert city.round.status == PlacementRound.Status.CONFIRMED
+
+
+def test_a_round_is_confirmed_only_after_its_proposals_were_open_to_appeal(client, city, coordinator_b, administrator):
+    city.round.organisers.add(coordinator_b)
+    services.match_round(round=city.round, by=coordinator_b)
+    client.force_login(coordinator_b)
+
+    # Not published: refused (an administrator too, without a reason); the page offers publishing.
+    for user in (coordinator_b, administrator):
+        assert refused_code(services.confirm_round, round=city.round, by=user) == "not_published"
+    page = client.get(manage_url(city.round)).content.decode()
+    assert 'data-testid="publish"' in page and "/confirm/" not in page
+
+    # Published: refused while trainees may appeal; the page says until when.
+    appeals.publish_proposals(round=city.round, by=coordinator_b)
+    assert refused_code(services.confirm_round, round=city.round, by=coordinator_b) == "appeal_window"
+    page = client.get(manage_url(city.round)).content.decode()
+    assert 'data-testid="appeal-note"' in page and "/confirm/" not in page
+
+    # The window closed: confirmed.
+    publish_and_close_appeals(city.round, by=coordinator_b)
+    assert "/confirm/" in client.get(manage_url(city.round)).content.decode()
+    assert services.confirm_round(round=city.round, by=coordinator_b) == 4
 
 
 def test_base_coordinator_sees_only_their_positions_and_the_people_who_ranked_them(
@@ -135,6 +159,7 @@ def test_base_coordinator_sees_only_their_positions_and_the_people_who_ranked_th
 def test_organiser_sees_the_whole_round(client, city, coordinator_a, administrator):
     services.match_round(round=city.round, by=administrator)
     city.round.organisers.add(coordinator_a)
+    publish_and_close_appeals(city.round, by=coordinator_a)
     client.force_login(coordinator_a)
 
     page = client.get(manage_url(city.round))
@@ -347,15 +372,18 @@ def test_an_administrators_override_is_matched_confirmed_and_audited(early, admi
 
     assert Placement.objects.get().status == Placement.Status.CONFIRMED
     entries = overrides(early).order_by("pk")
+    # The one reason also covers confirming without an appeal window.
     assert [(e.additional_data["event"], e.additional_data["reason"], e.actor) for e in entries] == [
         ("match_before_deadline", "街道提前开岗", administrator),
         ("confirm_before_deadline", "名额已定", administrator),
+        ("confirm_unpublished", "名额已定", administrator),
     ]
 
 
 def test_after_the_deadline_no_reason_is_needed_and_nothing_is_recorded(early, coordinator_a):
     pass_deadline(early)
     services.match_round(round=early, by=coordinator_a, override_reason="不需要")
+    publish_and_close_appeals(early, by=coordinator_a)
     services.confirm_round(round=early, by=coordinator_a)
     assert Placement.objects.get().status == Placement.Status.CONFIRMED
     assert not overrides(early).exists()

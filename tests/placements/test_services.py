@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from placements import services
 from placements.models import Evaluation, HourLog, Placement, PlacementRound, Preference
-from tests.factories import PractitionerFactory, TrainingBaseFactory, UserFactory, meet_internship_requirements
+from tests.factories import (
+    PractitionerFactory,
+    TrainingBaseFactory,
+    UserFactory,
+    meet_internship_requirements,
+    publish_and_close_appeals,
+)
 from training.models import Course, CourseSession, Enrollment
 
 
@@ -189,6 +195,7 @@ def test_confirming_the_round_confirms_and_emails(
     services.submit_preferences(trainee=trainee.practitioner, round=round_a, positions=[position])
     pass_deadline(round_a)
     services.match_round(round=round_a, by=administrator)
+    publish_and_close_appeals(round_a, by=administrator)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.confirm_round(round=round_a, by=administrator) == 1
     assert Placement.objects.get().status == "confirmed"

@@ -75,6 +75,10 @@ def test_organiser_runs_matching_and_confirms(client, coordinator_a, trainee, ro
     assert Placement.objects.get().status == "proposed"
     page = client.get(f"/placements/manage/rounds/{round_a.pk}/")
     assert 'data-testid="rank-chart"' in page.content.decode()
+    client.post(f"/placements/manage/rounds/{round_a.pk}/publish/")
+    round_a.refresh_from_db()
+    assert round_a.published_at is not None
+    PlacementRound.objects.filter(pk=round_a.pk).update(published_at=round_a.published_at - datetime.timedelta(days=4))
     client.post(f"/placements/manage/rounds/{round_a.pk}/confirm/")
     assert Placement.objects.get().status == "confirmed"
     round_a.refresh_from_db()
