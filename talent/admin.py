@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -91,9 +92,44 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class PractitionerAdminForm(forms.ModelForm):
+    """The resident ID is never sent to the page once stored: seeing it in full
+    takes a stated purpose on the person's page (services.reveal_resident_id).
+    The field takes a new ID; left empty, the stored one stays."""
+
+    class Meta:
+        model = Practitioner
+        fields = ["resident_id"]  # the admin adds the rest of its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "resident_id" in self.fields:
+            field = self.fields["resident_id"]
+            field.required = False
+            field.help_text = _("Now %(masked)s. Type a new resident ID to correct it; leave it empty to keep it.") % {
+                "masked": self.instance.masked_resident_id
+            }
+            self.initial["resident_id"] = ""
+
+    def clean_resident_id(self):
+        typed = self.cleaned_data.get("resident_id")
+        if not typed and self.instance.pk:
+            return self.instance.resident_id
+        return typed
+
+
 @admin.register(Practitioner)
 class PractitionerAdmin(RosterExportMixin, admin.ModelAdmin):
-    list_display = ["name", "resident_id", "mobile", "organization", "kind", "qualification_level", "sub_district"]
+    form = PractitionerAdminForm
+    list_display = [
+        "name",
+        "masked_resident_id",
+        "mobile",
+        "organization",
+        "kind",
+        "qualification_level",
+        "sub_district",
+    ]
     list_filter = ["kind", "qualification_level", "status", "specialties", "sub_district", "organization__kind"]
     list_select_related = ["organization", "sub_district"]
     search_fields = ["name", "resident_id", "mobile", "organization__name"]
@@ -117,6 +153,10 @@ class PractitionerAdmin(RosterExportMixin, admin.ModelAdmin):
         ),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("resident ID"), ordering="resident_id")
+    def masked_resident_id(self, practitioner):
+        return practitioner.masked_resident_id
 
     @admin.display(description=_("birth date"))
     def birth_date(self, practitioner):

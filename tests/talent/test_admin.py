@@ -6,7 +6,48 @@ def test_admin_lists_and_searches_practitioners(client, administrator, trainee):
     client.force_login(administrator)
     response = client.get("/admin/talent/practitioner/", {"q": "李学员"})
     assert response.status_code == 200
-    assert trainee.practitioner.resident_id in response.content.decode()
+    # Listed masked, as every page shows it; still found by the full ID.
+    content = response.content.decode()
+    assert trainee.practitioner.masked_resident_id in content
+    assert trainee.practitioner.resident_id not in content
+    found = client.get("/admin/talent/practitioner/", {"q": trainee.practitioner.resident_id})
+    assert list(found.context["cl"].result_list) == [trainee.practitioner]
+
+
+def change_form_data(response) -> dict:
+    data = {}
+    for bound in response.context["adminform"].form:
+        value = bound.value()
+        if isinstance(value, list):
+            data[bound.html_name] = [str(v) for v in value]
+        elif value is not None:
+            data[bound.html_name] = value
+    return data
+
+
+def test_the_change_form_never_shows_the_full_id_and_keeps_it_unless_a_new_one_is_typed(client, administrator, trainee):
+    person = trainee.practitioner
+    stored = person.resident_id
+    url = f"/admin/talent/practitioner/{person.pk}/change/"
+    client.force_login(administrator)
+    page = client.get(url)
+    assert stored not in page.content.decode()
+    assert person.masked_resident_id in page.content.decode()
+
+    # Saved with the field left empty: the ID stays.
+    response = client.post(url, change_form_data(page) | {"job_title": "社工"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    person.refresh_from_db()
+    assert (person.resident_id, person.job_title) == (stored, "社工")
+
+    # A wrong new ID is refused; a right one replaces it.
+    bad = valid_resident_id(77)[:-1] + ("1" if valid_resident_id(77)[-1] != "1" else "2")
+    response = client.post(url, change_form_data(page) | {"resident_id": bad})
+    assert response.context["adminform"].form.errors.as_data()["resident_id"][0].code == "resident_id_check_digit"
+    response = client.post(url, change_form_data(page) | {"resident_id": valid_resident_id(77)})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.resident_id == valid_resident_id(77)
 
 
 def test_admin_validates_the_resident_id(client, administrator):
