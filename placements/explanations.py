@@ -37,10 +37,10 @@ logger = logging.getLogger(__name__)
 
 def explain_round(round_id: int) -> int:
     """Write the explanation of every proposal of the round below the first
-    choice; returns how many were written. Run in the background (see
+    choice, and of everyone left without one; returns how many proposals were explained. Run in the background (see
     `explain_round_task`) once the proposals are published."""
     from placements import services  # the services enqueue this module's task
-    from placements.models import NotAcceptable, Placement, PlacementRound, Preference
+    from placements.models import NotAcceptable, Placement, PlacementRound, Preference, UnplacedExplanation
 
     round = PlacementRound.objects.get(pk=round_id)
     positions = list(round.positions.order_by("pk").prefetch_related("required_courses"))
@@ -65,17 +65,14 @@ def explain_round(round_id: int) -> int:
         logger.warning("Round %s: proposals were changed by hand; no exact explanations", round_id)
         by_trainee = None
 
+    unplaced = [t for t in trainees if t not in proposed]
     preferences: dict[int, list[Preference]] = {}
-    for preference in round.preferences.filter(trainee__in=proposed).order_by("rank"):
+    for preference in round.preferences.filter(trainee__in=[*proposed, *unplaced]).order_by("rank"):
         preferences.setdefault(preference.trainee_id, []).append(preference)
     marks = {(m.trainee_id, m.position_id): m.reason for m in NotAcceptable.objects.filter(position__round=round_id)}
-    written = []
     now = timezone.now()
-    for trainee_id, placement in proposed.items():
-        rank = placement.preference_rank
-        above = [p for p in preferences.get(trainee_id, []) if rank is None or p.rank < rank]
-        if not above:
-            continue
+
+    def explained(trainee_id: int, above: list[Preference]) -> dict:
         cost_of = {c.position: c for c in (by_trainee or {}).get(trainee_id, [])}
         entries = []
         for preference in above:
@@ -85,15 +82,30 @@ def explain_round(round_id: int) -> int:
                 entry["reason"] = marks[(trainee_id, preference.position_id)]
             elif (trainee_id, preference.position_id) not in eligible_pairs:
                 entry["ineligible"] = "requirements"
-            elif by_trainee is None or trainee_id in fixed:
+            elif trainee_id in fixed or preference.position_id not in cost_of:
                 entry["unavailable"] = True
             else:
                 entry |= cost_of[preference.position_id].as_json()
             entries.append(entry)
-        placement.explanation = {"computed_at": now.isoformat(), "choices": entries}
-        written.append(placement)
+        return {"computed_at": now.isoformat(), "choices": entries}
+
+    written = []
+    for trainee_id, placement in proposed.items():
+        rank = placement.preference_rank
+        above = [p for p in preferences.get(trainee_id, []) if rank is None or p.rank < rank]
+        if above:
+            placement.explanation = explained(trainee_id, above)
+            written.append(placement)
+    # Those given nothing: every choice they ranked.
+    without = [
+        UnplacedExplanation(round_id=round_id, trainee_id=trainee_id, explanation=explained(trainee_id, ranked))
+        for trainee_id in unplaced
+        if (ranked := preferences.get(trainee_id))
+    ]
     with transaction.atomic():
         Placement.objects.bulk_update(written, ["explanation"], batch_size=500)
+        UnplacedExplanation.objects.filter(round_id=round_id).delete()
+        UnplacedExplanation.objects.bulk_create(without, batch_size=500)
         PlacementRound.objects.filter(pk=round_id).update(explained_at=now)
     return len(written)
 

@@ -33,6 +33,7 @@ from placements.models import (
     PlacementRound,
     Position,
     SeatOffer,
+    UnplacedExplanation,
 )
 from talent.models import Practitioner
 
@@ -69,13 +70,22 @@ def _placement_for(user, pk) -> tuple[Placement, str, Practitioner | None]:
 
 
 def trainee_context(trainee: Practitioner, placements: list[Placement]) -> dict:
-    """What /placements/mine/ adds for the lifecycle: explanations, appeal and
+    """What /placements/mine/ adds for the lifecycle: explanations (of a
+    proposal, or of being given none in a round still running), appeal and
     answer forms, open offers, the site feedback form."""
-    positions = {
-        p.pk: p
-        for p in Position.objects.filter(round__in={p.round_id for p in placements if p.explanation}).select_related(
-            "base__sub_district"
+    without = list(
+        UnplacedExplanation.objects.filter(
+            trainee=trainee, round__status__in=(PlacementRound.Status.MATCHING, PlacementRound.Status.CONFIRMED)
         )
+        # Given a seat since (an offer accepted, a placement by hand): the account is moot.
+        .exclude(
+            round__in=Placement.objects.filter(trainee=trainee, status__in=Placement.LIVE_STATUSES).values("round")
+        )
+        .select_related("round")
+    )
+    explained_rounds = {p.round_id for p in placements if p.explanation} | {u.round_id for u in without}
+    positions = {
+        p.pk: p for p in Position.objects.filter(round__in=explained_rounds).select_related("base__sub_district")
     }
     rows = []
     for placement in placements:
@@ -107,7 +117,12 @@ def trainee_context(trainee: Practitioner, placements: list[Placement]) -> dict:
     ).select_related("position__base__sub_district", "round")
     for row in rows:
         row["placement"].life = row  # read by the template beside the placement
+    unplaced = [
+        (u.round, [entry | {"position_obj": positions.get(entry["position"])} for entry in u.explanation["choices"]])
+        for u in without
+    ]
     return {
+        "unplaced": unplaced,
         "offers": open_offers,
         "appeal_form": AppealForm(),
         "feedback_form": SiteFeedbackForm(),

@@ -552,6 +552,33 @@ class SeatOffer(models.Model):
         return f"{self.trainee} ← {self.position}"
 
 
+class UnplacedExplanation(models.Model):
+    """Why someone who ranked positions was given none in a round: the
+    solver's account of each choice (placements.explanations), as a proposal
+    carries for the choices ranked above it."""
+
+    round = models.ForeignKey(
+        PlacementRound,
+        verbose_name=_("placement round"),
+        on_delete=models.CASCADE,
+        related_name="unplaced_explanations",
+    )
+    trainee = models.ForeignKey(
+        Practitioner, verbose_name=_("trainee"), on_delete=models.CASCADE, related_name="unplaced_explanations"
+    )
+    explanation = models.JSONField(_("explanation"), editable=False)
+
+    class Meta:
+        verbose_name = _("explanation for a trainee without a placement")
+        verbose_name_plural = _("explanations for trainees without a placement")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "trainee"], name="one_unplaced_explanation_per_round_and_trainee")
+        ]
+
+    def __str__(self):
+        return f"{self.trainee} · {self.round}"
+
+
 class LearningAgreement(models.Model):
     """实习协议 / 学习计划: drafted by the trainee, confirmed by the on-site
     supervisor and the tutor. A change after any confirmation needs all three again."""

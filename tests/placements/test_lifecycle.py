@@ -39,8 +39,10 @@ from placements.models import (
     SeatOffer,
     SiteFeedback,
     SiteFeedbackReceipt,
+    UnplacedExplanation,
 )
-from tests.factories import PractitionerFactory, meet_internship_requirements
+from talent.roles import Role
+from tests.factories import PractitionerFactory, UserFactory, meet_internship_requirements
 
 
 def refused_code(call, **kwargs):
@@ -162,6 +164,36 @@ def test_publishing_tells_the_trainees_and_explains_by_the_solver(published):
         worse = [t for t in others if t in actual and (t not in forced.placed or forced.placed[t][1] > actual[t])]
         assert entry["down"] == len(worse) == 1
         assert entry["full_of_higher"] is False  # the holder ranked X first, as this trainee did
+
+
+def test_the_trainee_given_nothing_sees_why_for_each_choice(published, client):
+    round, x, y, people = published
+    placed = set(Placement.objects.filter(round=round).values_list("trainee", flat=True))
+    (left_out,) = [person for person in people if person.pk not in placed]
+    (account,) = UnplacedExplanation.objects.filter(round=round)
+    assert account.trainee == left_out
+    (entry,) = account.explanation["choices"]
+    assert entry["position"] == x.pk and entry["rank"] == 1
+    # The claim, checked by solving again with this trainee forced into X's one seat.
+    actual = {p.trainee_id: p.preference_rank for p in Placement.objects.all()}
+    others = [p.pk for p in people if p != left_out]
+    forced = matching.assign(
+        [matching.Choice(c.trainee_id, c.position_id, c.rank) for c in round.preferences.exclude(trainee=left_out)],
+        {x.pk: 0, y.pk: 2},
+        others,
+    )
+    # Several best assignments tie here (who of the three left for Y's two seats
+    # goes without); in every one of them exactly one of the others loses their seat.
+    lose_their_seat = [t for t in others if t in actual and t not in forced.placed]
+    assert entry["unplaced"] == len(lose_their_seat) == 1
+    assert entry["down"] >= 1 and entry["full_of_higher"] is False
+
+    left_out.user = UserFactory(role=Role.TRAINEE)
+    left_out.save(update_fields=["user"])
+    client.force_login(left_out.user)
+    page = client.get("/placements/mine/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="unplaced"' in page and x.title in page
+    assert f"No placement for you in {round.name}" in page
 
 
 def test_a_trainee_appeals_once_and_confirmation_waits(published, administrator):
