@@ -19,6 +19,7 @@ import subprocess
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 FAMILY = "Certificate Serif CJK SC"
 SOURCE_FAMILY = "Noto Serif CJK SC"
@@ -89,6 +90,16 @@ def unprintable(text: str) -> list[str]:
     """The characters of `text` that no font of the stack can print, each once, in order."""
     covered_codepoints = covered()
     return list(dict.fromkeys(char for char in text if ord(char) not in covered_codepoints))
+
+
+def unprintable_message(field: str, text: str) -> str | None:
+    """Why `text`, printed as `field`, cannot go on a certificate or proof; None when it can."""
+    if not (missing := unprintable(text)):
+        return None
+    return _(
+        "%(field)s “%(text)s” contains “%(character)s” (%(codepoint)s), which none of the "
+        "certificate's fonts can print: it would come out as an empty box."
+    ) % {"field": field, "text": text, "character": missing[0], "codepoint": f"U+{ord(missing[0]):04X}"}
 
 
 def characters() -> set[int]:

@@ -156,15 +156,8 @@ def check(source: Source, issuer: Issuer) -> CertificateRefused | None:
         (_("The issuer's name"), issuer.name_for(holder_language(source.holder))),
     ]
     for field, text in printed:
-        if missing := fonts.unprintable(text):
-            return CertificateRefused(
-                _(
-                    "%(field)s “%(text)s” contains “%(character)s” (%(codepoint)s), which none of the "
-                    "certificate's fonts can print: it would come out as an empty box."
-                )
-                % {"field": field, "text": text, "character": missing[0], "codepoint": f"U+{ord(missing[0]):04X}"},
-                code="missing_glyph",
-            )
+        if message := fonts.unprintable_message(field, text):
+            return CertificateRefused(message, code="missing_glyph")
     return None
 
 

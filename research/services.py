@@ -288,15 +288,8 @@ def proof_content(practitioner: Practitioner, today: datetime.date) -> dict:
 def _check_printable(printed: list[tuple[str, str]]) -> None:
     """Refuse, as certificates do, a text the fonts would print as empty boxes."""
     for field, text in printed:
-        if missing := fonts.unprintable(text):
-            raise ResearchRefused(
-                _(
-                    "%(field)s “%(text)s” contains “%(character)s” (%(codepoint)s), which none of the "
-                    "certificate's fonts can print: it would come out as an empty box."
-                )
-                % {"field": field, "text": text, "character": missing[0], "codepoint": f"U+{ord(missing[0]):04X}"},
-                code="missing_glyph",
-            )
+        if message := fonts.unprintable_message(field, text):
+            raise ResearchRefused(message, code="missing_glyph")
 
 
 @transaction.atomic
