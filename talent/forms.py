@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from talent import services
 from talent.fields import NameFormField, ResidentIDFormField
 from talent.models import Organization, Practitioner, Specialty, SubDistrict
+from talent.widgets import PlainSelect
 
 
 class SignupForm(AllauthSignupForm):
@@ -79,23 +80,34 @@ class RegistryFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("Name, mobile, organization or last digits of ID")}),
     )
-    kind = forms.ChoiceField(label=_("kind"), required=False, choices=[("", _("All")), *Practitioner.Kind.choices])
+    kind = forms.ChoiceField(
+        label=_("kind"), required=False, choices=[("", _("All")), *Practitioner.Kind.choices], widget=PlainSelect
+    )
     qualification_level = forms.ChoiceField(
         label=_("qualification level"),
         required=False,
         choices=[("", _("All")), *Practitioner.QualificationLevel.choices],
+        widget=PlainSelect,
     )
     sub_district = forms.ModelChoiceField(
-        label=_("sub-district"), required=False, queryset=SubDistrict.objects.all(), empty_label=_("All")
+        label=_("sub-district"),
+        required=False,
+        queryset=SubDistrict.objects.all(),
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
     organization = forms.ModelChoiceField(
-        label=_("organization"), required=False, queryset=Organization.objects.all(), empty_label=_("All")
+        label=_("organization"),
+        required=False,
+        queryset=Organization.objects.all(),
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
     specialty = forms.ChoiceField(
-        label=_("specialty"), required=False, choices=[("", _("All")), *Specialty.Code.choices]
+        label=_("specialty"), required=False, choices=[("", _("All")), *Specialty.Code.choices], widget=PlainSelect
     )
     status = forms.ChoiceField(
-        label=_("status"), required=False, choices=[("", _("All")), *Practitioner.Status.choices]
+        label=_("status"), required=False, choices=[("", _("All")), *Practitioner.Status.choices], widget=PlainSelect
     )
 
     def narrows(self) -> bool:
