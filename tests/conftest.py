@@ -2,8 +2,12 @@
 base B, and an administrator. Base A is a practice base (a sub-district) plus a
 training base; base B the same."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from talent.models import Practitioner
 from talent.roles import Role
 from tests.factories import (
     TEST_PASSWORD,
@@ -75,6 +79,17 @@ def trainee(db, base_a):
     user = UserFactory(email="trainee@example.com", role=Role.TRAINEE)
     PractitionerFactory(user=user, name="李学员", sub_district=base_a.sub_district)
     return user
+
+
+@pytest.fixture
+def qualified(trainee):
+    """The trainee as a registered social worker (90 hours a cycle), registered
+    in March of last year: today is always inside the current cycle."""
+    practitioner = trainee.practitioner
+    practitioner.qualification_level = Practitioner.QualificationLevel.INTERMEDIATE
+    practitioner.registration_date = datetime.date(timezone.localdate().year - 1, 3, 1)
+    practitioner.save()
+    return practitioner
 
 
 @pytest.fixture

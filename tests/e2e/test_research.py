@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from notifications.models import Notification
 from research.models import ContinuingEducationProof, Milestone, ProjectMember, ResearchProject
-from talent.models import LearningClaim, LearningRecord, Practitioner
+from talent.models import LearningClaim, LearningRecord
 from tests.e2e.test_enrolment import sign_in, sign_out
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -27,16 +27,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def _media(settings, tmp_path):
     # Evidence and proofs are written under media: keep them out of var/.
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def qualified(trainee):
-    """The trainee as a registered social worker (90 hours a cycle), as in tests/research."""
-    practitioner = Practitioner.objects.get(user=trainee)
-    practitioner.qualification_level = Practitioner.QualificationLevel.INTERMEDIATE
-    practitioner.registration_date = datetime.date(timezone.localdate().year - 1, 3, 1)
-    practitioner.save()
-    return practitioner
 
 
 def evidence_pdf(title: str) -> bytes:

@@ -44,15 +44,5 @@ def project(db, training_base_a, base_a, coordinator_a, trainee):
 
 
 @pytest.fixture
-def qualified(trainee):
-    """The trainee as a registered social worker (90 hours a cycle)."""
-    practitioner = Practitioner.objects.get(user=trainee)
-    practitioner.qualification_level = Practitioner.QualificationLevel.INTERMEDIATE
-    practitioner.registration_date = datetime.date(2025, 3, 1)
-    practitioner.save()
-    return practitioner
-
-
-@pytest.fixture
 def outsider_practitioner(db):
     return PractitionerFactory()
