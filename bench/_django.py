@@ -1,5 +1,6 @@
 """What every benchmark does first: Django set up as the tests run it (debug
-off, static files from the finders), and a throwaway database to fill.
+off, static files from the finders), and a throwaway database to fill; and
+what they share after that: batched inserts and timed page requests.
 
 Imported before anything from Django or the project: `from _django import ...`
 (the benchmarks run as `.venv/bin/python bench/NAME.py`, so this folder is on
@@ -8,6 +9,7 @@ the path)."""
 import contextlib
 import os
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -54,3 +56,31 @@ def throwaway_database(keep: str = ""):
             settings.DATABASES["default"]["NAME"] = old_name
         else:
             connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def bulk(model, objects: list, batch: int = 5_000) -> list:
+    """bulk_create in batches; returns the rows with their ids."""
+    made = []
+    for start in range(0, len(objects), batch):
+        made += model.objects.bulk_create(objects[start : start + batch])
+    return made
+
+
+def timed_gets(client, url: str, *, runs: int, warmups: int = 1) -> tuple[list[float], int]:
+    """Milliseconds of `runs` GETs of `url` after `warmups`, and the query count of one."""
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmups):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    # Read now: the next request resets the connection's query log.
+    query_count = len(queries)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, url
+    return timings, query_count

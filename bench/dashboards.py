@@ -26,14 +26,13 @@ import time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from _django import throwaway_database
+from _django import bulk, throwaway_database, timed_gets
 
 # isort: split
 
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -49,7 +48,6 @@ PLACEMENTS = 20_000
 CERTIFICATES = 50_000
 PER_SESSION = 30
 YEARS = 5
-BATCH = 5_000
 RUNS = 15
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -61,14 +59,6 @@ def make_resident_id(n: int) -> str:
     born = datetime.date(1970, 1, 1) + datetime.timedelta(days=n // 1000)
     first_17 = f"230602{born:%Y%m%d}{n % 1000:03d}"
     return first_17 + resident_id.check_character(first_17)
-
-
-def bulk(model, objects) -> list:
-    """bulk_create in batches; returns the rows with their ids."""
-    made = []
-    for start in range(0, len(objects), BATCH):
-        made += model.objects.bulk_create(objects[start : start + BATCH])
-    return made
 
 
 def populate(scale: float, rng: random.Random) -> dict:
@@ -275,18 +265,7 @@ def populate(scale: float, rng: random.Random) -> dict:
 
 def measure(client: Client, url: str, runs: int = RUNS) -> tuple[float, int]:
     """Median milliseconds over `runs` GETs after two warm-ups, and the query count."""
-    for _ in range(2):
-        assert client.get(url).status_code == 200, url
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    # Read now: the next request resets the connection's query log.
-    query_count = len(queries)
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, url
+    timings, query_count = timed_gets(client, url, runs=runs, warmups=2)
     return statistics.median(timings), query_count
 
 

@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 # asks for it (the warm-up GET), as a worker would before anyone looks.
 os.environ.setdefault("TASKS_BACKEND", "immediate")
 
-from _django import throwaway_database
+from _django import throwaway_database, timed_gets
 
 # isort: split
 
@@ -43,7 +43,6 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -528,22 +527,6 @@ def populate(scale: float) -> dict:
     }
 
 
-def measure(client: Client, url: str, runs: int = RUNS) -> tuple[list[float], int]:
-    """Milliseconds of `runs` GETs after one warm-up, and the query count of one."""
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    query_count = len(queries)
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, url
-    return timings, query_count
-
-
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -591,12 +574,12 @@ def run_at(scale: float, keep: str = "") -> dict:
         results = {}
         with connection.execute_wrapper(timer):
             for name, (client, url) in pages.items():
-                timings, queries = measure(client, url)
+                timings, queries = timed_gets(client, url, runs=RUNS)
                 results[name] = (statistics.median(timings), queries)
                 print(f"  {name}: median {results[name][0]:.1f} ms, {queries} queries", flush=True)
             search_timings, search_queries = [], 0
             for client, url in searches:
-                timings, queries = measure(client, url, runs=RUNS // 3 + 1)
+                timings, queries = timed_gets(client, url, runs=RUNS // 3 + 1)
                 search_timings += timings
                 who = "admin" if client is admin else "coordinator"
                 print(f"    {who} {url}: median {statistics.median(timings):.1f} ms, max {max(timings):.1f} ms")
